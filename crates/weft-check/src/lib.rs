@@ -1,0 +1,1 @@
+//! weft-check: being written.

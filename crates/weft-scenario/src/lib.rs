@@ -1,0 +1,1 @@
+//! weft-scenario: being written.
