@@ -1,1 +1,210 @@
-//! weft-check: being written.
+//! Runs a scenario end to end: load, compile, explore, turn what the
+//! runtime saw into user-facing findings with counterexamples, find
+//! lock-order cycles, and match the result against the scenario's `expect`.
+//!
+//! This is where the pipeline's stages meet; each stage stays ignorant of
+//! the others. It owns the user vocabulary of results ([`Finding`],
+//! [`Verdict`]) that every report format renders, and replay of schedules.
+//! Must not know: how results are printed.
+
+mod expect;
+mod findings;
+mod lockorder;
+pub mod schedule;
+mod trace;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use weft_diag::Diagnostic;
+pub use weft_explore::{LimitKind, Stats, Status};
+pub use weft_scenario::{Expect, ExpectedFinding, FindingKind, Scenario, Subject};
+
+pub use expect::{match_expect, Mismatch};
+pub use trace::{replay, ReplayResult, Trace, TraceStep};
+
+use weft_compile::{Literal, Options, ParamInput};
+use weft_explore::{explore, Config};
+use weft_model::Program;
+use weft_runtime::{Machine, ModelOptions, ThreadModel};
+use weft_scenario::ParamValue;
+
+/// Limits from the command line; they override the scenario's own.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub max_states: Option<u64>,
+    pub time_limit: Option<Duration>,
+    pub max_memory: Option<u64>,
+    pub preemptions: Option<u32>,
+    /// Keep every reachable end state (for oracles).
+    pub keep_final_states: bool,
+}
+
+/// One finding, as users see it.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub subject: Option<Subject>,
+    /// One line: "data race on counter (lost update)".
+    pub title: String,
+    /// Evidence, one item per line.
+    pub details: Vec<String>,
+    /// Where in the scenario file it points (1-based line, column).
+    pub line: u32,
+    pub column: u32,
+    pub trace: Option<Trace>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Matched `expect`, exploration complete (or complete for its declared bound).
+    Pass,
+    /// Did not match `expect`.
+    Fail,
+    /// A resource limit was hit before a mismatch was found.
+    Inconclusive,
+    /// The scenario could not be loaded or compiled.
+    Invalid,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Invalid => 2,
+            Verdict::Inconclusive => 3,
+        }
+    }
+}
+
+/// The result of checking one scenario file.
+#[derive(Debug)]
+pub struct ScenarioResult {
+    pub path: PathBuf,
+    pub name: String,
+    pub verdict: Verdict,
+    pub error: Option<Diagnostic>,
+    pub checked: Option<Checked>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug)]
+pub struct Checked {
+    pub scenario: Scenario,
+    pub findings: Vec<Finding>,
+    pub status: Status,
+    pub stats: Stats,
+    pub mismatch: Mismatch,
+    /// Values of the module globals in every reachable end state, if asked for.
+    pub final_states: Vec<Vec<(String, String)>>,
+}
+
+/// Load and compile a scenario.
+pub fn load(path: &Path) -> Result<(Scenario, Program), Diagnostic> {
+    let scenario = weft_scenario::load(path)?;
+    let program = compile(&scenario)?;
+    Ok((scenario, program))
+}
+
+pub fn compile(scenario: &Scenario) -> Result<Program, Diagnostic> {
+    let options = Options {
+        file: scenario.file.clone(),
+        params: scenario
+            .params
+            .iter()
+            .map(|p| ParamInput { name: p.name.value.clone(), name_span: p.name.span, value: literal(&p.value) })
+            .collect(),
+        atomic: scenario.atomic.iter().map(|a| (a.value.clone(), a.span)).collect(),
+        invariants: scenario.invariants.iter().map(|c| c.text.clone()).collect(),
+        finals: scenario.finals.iter().map(|c| c.text.clone()).collect(),
+    };
+    weft_compile::compile(&scenario.program, &options)
+}
+
+fn literal(v: &ParamValue) -> Literal {
+    match v {
+        ParamValue::None => Literal::None,
+        ParamValue::Bool(b) => Literal::Bool(*b),
+        ParamValue::Int(i) => Literal::Int(*i),
+        ParamValue::Float(f) => Literal::Float(*f),
+        ParamValue::Str(s) => Literal::Str(s.clone()),
+        ParamValue::List(l) => Literal::List(l.iter().map(literal).collect()),
+    }
+}
+
+/// Check one scenario file.
+pub fn check_file(path: &Path, options: &CheckOptions) -> ScenarioResult {
+    let start = Instant::now();
+    let fallback_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let (scenario, program) = match load(path) {
+        Ok(x) => x,
+        Err(d) => {
+            return ScenarioResult {
+                path: path.to_path_buf(),
+                name: fallback_name,
+                verdict: Verdict::Invalid,
+                error: Some(d),
+                checked: None,
+                elapsed: start.elapsed(),
+            }
+        }
+    };
+    let checked = check_program(scenario, &program, options);
+    let verdict = verdict_of(&checked);
+    ScenarioResult {
+        path: path.to_path_buf(),
+        name: checked.scenario.name.value.clone(),
+        verdict,
+        error: None,
+        checked: Some(checked),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn verdict_of(c: &Checked) -> Verdict {
+    let complete = !matches!(c.status, Status::Incomplete(_));
+    if !c.mismatch.unexpected.is_empty() {
+        Verdict::Fail
+    } else if !complete {
+        Verdict::Inconclusive
+    } else if c.mismatch.is_match() {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// Explore a compiled scenario and match the result against `expect`.
+pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
+    let model = ThreadModel::new(Machine::new(program), ModelOptions::default());
+    let limits = &scenario.limits;
+    let config = Config {
+        max_states: options.max_states.or(limits.max_states),
+        time_limit: options.time_limit.or(limits.time_limit),
+        max_memory: options.max_memory.or(limits.max_memory),
+        preemption_bound: options.preemptions.or(limits.preemptions),
+        keep_terminal_states: options.keep_final_states,
+        ..Config::default()
+    };
+    let outcome = explore(&model, config);
+    let mut findings = findings::from_witnesses(&model, &scenario, &outcome.witnesses);
+    findings.extend(lockorder::cycles(&model, &scenario, &outcome.witnesses, &findings));
+    findings.sort_by_key(|f| (f.kind, f.subject.clone(), f.line));
+    let mismatch = match_expect(&scenario.expect, &findings);
+    let final_states = outcome
+        .terminal_states
+        .iter()
+        .filter(|s| s.ended())
+        .map(|s| {
+            program
+                .globals
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !matches!(s.globals[*i], weft_runtime::value::Value::Func(_) | weft_runtime::value::Value::Builtin(_)))
+                .map(|(i, g)| (g.name.clone(), weft_runtime::ops::repr(program, s, &s.globals[i])))
+                .collect()
+        })
+        .collect();
+    Checked { scenario, findings, status: outcome.status, stats: outcome.stats, mismatch, final_states }
+}

@@ -10,9 +10,75 @@
 //! back one witness path per distinct finding.
 //!
 //! Must not know: Python, the compiled model, any primitive's semantics.
+//!
+//! # Why breadth first
+//!
+//! The first time breadth-first search meets a finding, no shorter path to
+//! it exists, so counterexamples are short without any post-processing.
+//! Among paths of equal length the explorer prefers fewer context switches:
+//! a state that is reached again at the same depth, before it is expanded,
+//! with fewer switches is re-parented onto the better path (ties keep the
+//! first, so the result does not depend on anything but the model's order).
+//! This keeps one path per state, so the switch count is minimal per state
+//! rather than over all shortest paths: a path to a state with one more
+//! switch may end in a thread that saves a switch later. Fewest steps is
+//! exact; fewest switches is very nearly so.
+//!
+//! Findings carried by a successor belong to the transition, not to the
+//! state it leads to: they are recorded even when that state was already
+//! visited, with the path to the expanded state plus that step. Findings of
+//! the expanded state itself are recorded with the path to it. Only one
+//! record per finding key is kept (its best path so far, as a node id and
+//! maybe one step); witnesses are rebuilt from parent links at the end.
+//!
+//! # Storage
+//!
+//! Every distinct state is stored exactly once, in a vector indexed by a
+//! dense id; a hash table maps each state's 64-bit hash to an id with that
+//! hash (ids with equal hashes are chained), so a lookup hashes
+//! the state once and compares whole states only on a hash hit. Search
+//! nodes (parent, step, depth, switches) live in a second vector; because
+//! nodes are created in breadth-first order, that vector *is* the frontier
+//! (a cursor walks it) and parent links make witnesses cheap to rebuild at
+//! the end. Witness bookkeeping is one small record per finding key, so it
+//! does not grow with the number of states.
+//!
+//! # Preemption bounding
+//!
+//! With [`Config::preemption_bound`], a search node is a state together
+//! with the last thread that moved, whether that thread's last step let go
+//! of the processor, and the preemptions used so far. A node reached again
+//! with fewer preemptions is explored again, since successors that were over
+//! the bound may now be within it. Without a bound none of this is tracked
+//! and the search is a plain reachability search over states. A bounded
+//! run whose bound never cut a transition was exhaustive, and says
+//! [`Status::Complete`]; otherwise it says [`Status::Bounded`].
+//!
+//! # Limits
+//!
+//! The state limit is checked on every new state and the memory estimate
+//! on every new node; the clock (time limit and progress callback) is read
+//! every 1 to 1024 expansions, adapting so that it is read every few
+//! milliseconds whatever an expansion costs. A limit ends the run with
+//! [`Status::Incomplete`] and the witnesses found so far. With
+//! [`Config::stop_at_first`], the run stops once some finding is known and
+//! the next node to expand is no shallower than its witness (so that
+//! witness is still a shortest one): [`Status::Stopped`].
+//!
+//! Everything is deterministic: hash tables are only ever probed, never
+//! iterated, so results do not depend on hash seeds or memory layout.
 
 use std::fmt::Debug;
 use std::hash::Hash;
+
+mod explore;
+mod replay;
+mod store;
+
+pub use explore::{
+    explore, Config, LimitKind, Outcome, Progress, ProgressFn, Stats, Status, Witness,
+};
+pub use replay::replay;
 
 /// A transition system to explore.
 pub trait Model {
@@ -33,7 +99,16 @@ pub trait Model {
 
     /// Every successor of `state`, in a deterministic order, and the
     /// findings that hold in `state` itself (a deadlock, a violated invariant).
+    ///
+    /// `out` arrives empty (the explorer reuses one buffer for every state).
     fn expand(&self, state: &Self::State, out: &mut Expansion<Self>);
+
+    /// Estimated bytes one stored state occupies, heap included; used only
+    /// for [`Stats::estimated_bytes`] and [`Config::max_memory`]. Models whose
+    /// states own heap memory should override it.
+    fn state_bytes(&self, _state: &Self::State) -> usize {
+        std::mem::size_of::<Self::State>()
+    }
 }
 
 /// What [`Model::expand`] reports about one state.
@@ -63,6 +138,10 @@ pub struct Successor<M: Model + ?Sized> {
 
 impl<M: Model + ?Sized> Default for Expansion<M> {
     fn default() -> Self {
-        Expansion { successors: Vec::new(), findings: Vec::new(), terminal: false }
+        Expansion {
+            successors: Vec::new(),
+            findings: Vec::new(),
+            terminal: false,
+        }
     }
 }

@@ -1,0 +1,118 @@
+//! Global classification over whole programs.
+mod common;
+use common::*;
+use weft_model::{GlobalKind, Program};
+
+fn kind(p: &Program, name: &str) -> GlobalKind {
+    p.globals
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no global {name}"))
+        .kind
+}
+
+const COUNTER: &str = "import threading
+counter = 0
+lock = threading.Lock()
+def bump():
+    global counter
+    counter += 1
+def work():
+    for _ in range(2):
+        with lock:
+            bump()
+threads = [threading.Thread(target=work) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+";
+
+#[test]
+fn typical_counter_program() {
+    let p = compile(COUNTER);
+    assert_eq!(kind(&p, "counter"), GlobalKind::Shared);
+    assert_eq!(kind(&p, "lock"), GlobalKind::Frozen);
+    assert_eq!(kind(&p, "bump"), GlobalKind::Frozen);
+    // Only the main thread names these.
+    assert_eq!(kind(&p, "threads"), GlobalKind::MainOnly);
+    assert_eq!(kind(&p, "t"), GlobalKind::MainOnly);
+    assert_eq!(kind(&p, "work"), GlobalKind::MainOnly);
+    let names: Vec<_> = p.globals.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["counter", "lock", "bump", "work", "threads", "t"]);
+    assert!(p.globals.iter().all(|g| !g.atomic));
+}
+
+#[test]
+fn assigned_after_the_first_start_is_shared() {
+    let src = COUNTER.replace("lock = threading.Lock()\n", "") + "lock = threading.Lock()\n";
+    let p = compile(&src);
+    assert_eq!(kind(&p, "lock"), GlobalKind::Shared);
+    let src = COUNTER
+        .replace("def bump():", "x = 1\ndef bump():")
+        .replace("for t in threads:\n    t.join()\n", "");
+    let p = compile(&src);
+    assert_eq!(kind(&p, "x"), GlobalKind::MainOnly);
+}
+
+#[test]
+fn a_call_to_a_user_function_is_a_start_point() {
+    let p = compile("def f():\n    return limit\ndef main():\n    pass\nmain()\nlimit = 3\n");
+    assert_eq!(kind(&p, "limit"), GlobalKind::Shared);
+    assert_eq!(kind(&p, "main"), GlobalKind::MainOnly);
+    let p = compile("def f():\n    return limit\nlimit = 3\nprint(len([1]))\nif __name__ == '__main__':\n    f()\n");
+    assert_eq!(kind(&p, "limit"), GlobalKind::Frozen);
+}
+
+#[test]
+fn start_inside_a_block_counts() {
+    let p = compile(
+        "import threading\ndef w():\n    return n\nt = threading.Thread(target=w)\nif True:\n    with threading.Lock():\n        t.start()\nn = 1\n",
+    );
+    assert_eq!(kind(&p, "n"), GlobalKind::Shared);
+}
+
+#[test]
+fn stores_in_loops_or_in_functions_are_not_frozen() {
+    let p = compile("def f():\n    return a + b + c\nfor a in range(2):\n    pass\nwhile False:\n    b = 1\nc = 0\ndef g():\n    global c\n    c = 1\n");
+    assert_eq!(kind(&p, "a"), GlobalKind::Shared);
+    assert_eq!(kind(&p, "b"), GlobalKind::Shared);
+    assert_eq!(kind(&p, "c"), GlobalKind::Shared);
+}
+
+#[test]
+fn module_stores_of_a_read_only_global_in_branches_and_try_are_frozen() {
+    let p = compile("def f():\n    return a, b\nif True:\n    a = 1\nelse:\n    a = 2\ntry:\n    b = 1\nexcept ValueError:\n    b = 2\nf()\n");
+    assert_eq!(kind(&p, "a"), GlobalKind::Frozen);
+    assert_eq!(kind(&p, "b"), GlobalKind::Frozen);
+}
+
+#[test]
+fn a_global_stored_by_the_start_statement_itself_is_shared() {
+    let p = compile("def f():\n    return r\ndef main():\n    return 1\nr = main()\n");
+    assert_eq!(kind(&p, "r"), GlobalKind::Shared);
+}
+
+#[test]
+fn a_comprehension_inside_a_function_names_globals() {
+    let p = compile(
+        "xs = [1]\ndef f():\n    return [x for x in xs]\nys = []\ndef g():\n    ys.append(1)\n",
+    );
+    assert_eq!(kind(&p, "xs"), GlobalKind::Frozen);
+    // Mutating a container is a read of the binding.
+    assert_eq!(kind(&p, "ys"), GlobalKind::Frozen);
+}
+
+#[test]
+fn del_in_a_function_is_a_store() {
+    let p = compile("x = 1\ndef f():\n    global x\n    del x\n");
+    assert_eq!(kind(&p, "x"), GlobalKind::Shared);
+}
+
+#[test]
+fn globals_created_only_by_functions() {
+    let p = compile("def f():\n    global made\n    made = 1\ndef g():\n    return made\n");
+    assert_eq!(kind(&p, "made"), GlobalKind::Shared);
+    let f = dis_fn(&p, "f");
+    assert_eq!(f[1], "StoreGlobal made Plain");
+}

@@ -1,0 +1,548 @@
+//! The breadth-first explorer: configuration, outcome, and the search loop.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashMap;
+
+use crate::store::{table_bytes, Interned, StateStore, NONE};
+use crate::{Expansion, Model};
+
+/// How far to explore, and what to collect.
+#[derive(Default)]
+pub struct Config {
+    /// Most distinct states to store; needing one more ends the run as
+    /// [`Status::Incomplete`]`(`[`LimitKind::States`]`)`.
+    pub max_states: Option<u64>,
+    /// Wall-clock budget → [`LimitKind::Time`].
+    pub time_limit: Option<Duration>,
+    /// Budget in bytes for the estimated size of the visited set and the
+    /// search nodes (which include the frontier) → [`LimitKind::Memory`].
+    pub max_memory: Option<u64>,
+    /// Explore only executions with at most this many preemptions.
+    pub preemption_bound: Option<u32>,
+    /// Collect every reachable terminal state (for oracles).
+    pub keep_terminal_states: bool,
+    /// Stop once a finding is known and no shorter witness can appear.
+    pub stop_at_first: bool,
+    /// Called about every 250 ms.
+    pub progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("max_states", &self.max_states)
+            .field("time_limit", &self.time_limit)
+            .field("max_memory", &self.max_memory)
+            .field("preemption_bound", &self.preemption_bound)
+            .field("keep_terminal_states", &self.keep_terminal_states)
+            .field("stop_at_first", &self.stop_at_first)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// The progress callback of [`Config::progress`].
+pub type ProgressFn = Box<dyn FnMut(&Progress)>;
+
+/// A snapshot handed to [`Config::progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub states: u64,
+    pub transitions: u64,
+    /// Depth of the node being expanded (the breadth-first level).
+    pub depth: u32,
+    /// Search nodes discovered but not yet expanded.
+    pub frontier: u64,
+    pub estimated_bytes: u64,
+    pub elapsed: Duration,
+}
+
+/// Which resource limit ended a run early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    States,
+    Time,
+    Memory,
+}
+
+/// How much of the state space a run covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Every reachable state was explored. Also reported under a preemption
+    /// bound when the bound never cut a transition (the search was
+    /// exhaustive anyway).
+    Complete,
+    /// Every state reachable within the preemption bound was explored, and
+    /// the bound cut at least one transition.
+    Bounded { preemptions: u32 },
+    /// A resource limit was hit; the witnesses are what was found so far.
+    Incomplete(LimitKind),
+    /// [`Config::stop_at_first`]: a finding was found and the run stopped
+    /// before exploring everything.
+    Stopped,
+}
+
+/// Counters of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Distinct states stored.
+    pub states: u64,
+    /// Search nodes created (equals `states` without a preemption bound).
+    pub nodes: u64,
+    /// Nodes expanded.
+    pub expansions: u64,
+    /// Transitions followed (successors considered within the bound).
+    pub transitions: u64,
+    /// Transitions cut by the preemption bound.
+    pub pruned: u64,
+    /// Greatest depth of a stored node.
+    pub max_depth: u32,
+    pub elapsed: Duration,
+    /// Peak estimated bytes of the visited set and search nodes.
+    pub estimated_bytes: u64,
+    /// `estimated_bytes / states`.
+    pub bytes_per_state: u64,
+}
+
+impl Stats {
+    pub fn states_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.states as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A shortest path to a finding: `steps[i]` was taken by `threads[i]`.
+pub struct Witness<M: Model> {
+    pub finding: M::Finding,
+    pub key: M::FindingKey,
+    pub steps: Vec<M::Step>,
+    pub threads: Vec<u32>,
+    /// Context switches along `steps`.
+    pub switches: u32,
+}
+
+impl<M: Model> Clone for Witness<M> {
+    fn clone(&self) -> Self {
+        Witness {
+            finding: self.finding.clone(),
+            key: self.key.clone(),
+            steps: self.steps.clone(),
+            threads: self.threads.clone(),
+            switches: self.switches,
+        }
+    }
+}
+
+impl<M: Model> fmt::Debug for Witness<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Witness")
+            .field("finding", &self.finding)
+            .field("key", &self.key)
+            .field("steps", &self.steps)
+            .field("threads", &self.threads)
+            .field("switches", &self.switches)
+            .finish()
+    }
+}
+
+/// What [`explore`] found.
+pub struct Outcome<M: Model> {
+    /// One per distinct finding key, the shortest (fewest steps, then fewest
+    /// switches), ordered by (steps, switches, order of first discovery).
+    pub witnesses: Vec<Witness<M>>,
+    pub status: Status,
+    pub stats: Stats,
+    /// With [`Config::keep_terminal_states`]: every terminal state reached
+    /// (one the model marked terminal or one without successors), in
+    /// discovery order.
+    pub terminal_states: Vec<M::State>,
+}
+
+/// One search node. Without a preemption bound there is one per state and
+/// its id equals the state's id.
+#[derive(Clone, Copy)]
+struct Node<S> {
+    parent: u32,
+    state: u32,
+    depth: u32,
+    switches: u32,
+    /// The thread of the last step on the chosen path (NONE at the root).
+    thread: u32,
+    /// Preemptions on the chosen path (bounded search only).
+    preemptions: u32,
+    /// The last step yielded or stopped its thread (bounded search only).
+    free: bool,
+    step: Option<S>,
+}
+
+/// The best witness of one finding key, as a node plus maybe one step.
+struct Record<M: Model> {
+    finding: M::Finding,
+    key: M::FindingKey,
+    base: u32,
+    extra: Option<(M::Step, u32)>,
+    steps: u32,
+    switches: u32,
+}
+
+/// The search key of a bounded search: state, last thread, free.
+type BoundKey = (u32, u32, bool);
+
+struct Explorer<'m, M: Model> {
+    model: &'m M,
+    bound: Option<u32>,
+    max_memory: Option<u64>,
+    store: StateStore<M::State>,
+    nodes: Vec<Node<M::Step>>,
+    bound_keys: FxHashMap<BoundKey, u32>,
+    records: Vec<Record<M>>,
+    record_index: FxHashMap<M::FindingKey, u32>,
+    /// Fewest steps of any witness so far (u32::MAX: none).
+    best_steps: u32,
+    transitions: u64,
+    pruned: u64,
+    expansions: u64,
+    max_depth: u32,
+    peak_bytes: u64,
+}
+
+/// Explore `model` breadth first; see the crate documentation.
+pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
+    let start = Instant::now();
+    let mut ex = Explorer {
+        model,
+        bound: config.preemption_bound,
+        max_memory: config.max_memory,
+        store: StateStore::new(config.max_states),
+        nodes: Vec::new(),
+        bound_keys: FxHashMap::default(),
+        records: Vec::new(),
+        record_index: FxHashMap::default(),
+        best_steps: u32::MAX,
+        transitions: 0,
+        pruned: 0,
+        expansions: 0,
+        max_depth: 0,
+        peak_bytes: 0,
+    };
+    let mut terminal_ids = Vec::new();
+    let status = ex.run(&mut config, start, &mut terminal_ids);
+    ex.finish(status, start, terminal_ids)
+}
+
+impl<M: Model> Explorer<'_, M> {
+    fn run(&mut self, config: &mut Config, start: Instant, terminal_ids: &mut Vec<u32>) -> Status {
+        let mut findings = Vec::new();
+        let initial = self.model.initial(&mut findings);
+        match self.store.intern(initial, |s| self.model.state_bytes(s)) {
+            Interned::New(_) => {}
+            Interned::Old(_) => unreachable!("empty store"),
+            Interned::Full => return Status::Incomplete(LimitKind::States),
+        }
+        self.nodes.push(Node {
+            parent: NONE,
+            state: 0,
+            depth: 0,
+            switches: 0,
+            thread: NONE,
+            preemptions: 0,
+            free: false,
+            step: None,
+        });
+        if self.bound.is_some() {
+            self.bound_keys.insert((0, NONE, false), 0);
+        }
+        for f in findings {
+            self.record(f, 0, None, 0, 0);
+        }
+        if let Some(status) = self.check_memory() {
+            return status;
+        }
+
+        let mut exp: Expansion<M> = Expansion::default();
+        let mut check_every: u64 = 1;
+        let mut next_check: u64 = 0;
+        let mut last_check = start;
+        let mut last_progress = start;
+        let mut cursor: usize = 0;
+        while cursor < self.nodes.len() {
+            let node = self.nodes[cursor];
+            if config.stop_at_first && self.best_steps <= node.depth {
+                return Status::Stopped;
+            }
+            if self.expansions >= next_check {
+                let now = Instant::now();
+                let elapsed = now - start;
+                if config.time_limit.is_some_and(|t| elapsed >= t) {
+                    return Status::Incomplete(LimitKind::Time);
+                }
+                if let Some(progress) = config.progress.as_mut() {
+                    if now - last_progress >= Duration::from_millis(250) {
+                        last_progress = now;
+                        progress(&Progress {
+                            states: self.store.len() as u64,
+                            transitions: self.transitions,
+                            depth: node.depth,
+                            frontier: (self.nodes.len() - cursor) as u64,
+                            estimated_bytes: self.peak_bytes,
+                            elapsed,
+                        });
+                    }
+                }
+                // Aim for a clock read every few milliseconds, at most every
+                // 1024 expansions, whatever an expansion costs.
+                let since = now - last_check;
+                if since < Duration::from_millis(2) && check_every < 1024 {
+                    check_every *= 2;
+                } else if since > Duration::from_millis(20) && check_every > 1 {
+                    check_every /= 2;
+                }
+                last_check = now;
+                next_check = self.expansions + check_every;
+            }
+
+            exp.successors.clear();
+            exp.findings.clear();
+            exp.terminal = false;
+            self.model.expand(self.store.get(node.state), &mut exp);
+            self.expansions += 1;
+            let cur = cursor as u32;
+            for f in exp.findings.drain(..) {
+                self.record(f, cur, None, node.depth, node.switches);
+            }
+            if config.keep_terminal_states
+                && (exp.terminal || exp.successors.is_empty())
+                && terminal_ids.last().is_none_or(|&last| last < node.state)
+            {
+                // First expansions happen in increasing state-id order, so
+                // a state expanded again (bounded search) is never re-added.
+                terminal_ids.push(node.state);
+            }
+            // Whether switching away from the last thread is a preemption.
+            let preempting = self.bound.is_some()
+                && node.thread != NONE
+                && !node.free
+                && exp.successors.iter().any(|s| s.thread == node.thread);
+
+            for succ in exp.successors.drain(..) {
+                let switch = node.thread != NONE && succ.thread != node.thread;
+                let switches = node.switches + u32::from(switch);
+                let preemptions = node.preemptions + u32::from(switch && preempting);
+                if self.bound.is_some_and(|b| preemptions > b) {
+                    self.pruned += 1;
+                    continue;
+                }
+                self.transitions += 1;
+                let depth = node.depth + 1;
+                for f in succ.findings {
+                    self.record(f, cur, Some((succ.step, succ.thread)), depth, switches);
+                }
+                let mut child = Node {
+                    parent: cur,
+                    state: 0,
+                    depth,
+                    switches,
+                    thread: succ.thread,
+                    preemptions,
+                    free: succ.yielded || succ.stopped,
+                    step: Some(succ.step),
+                };
+                let model = self.model;
+                let stored = match self.store.intern(succ.state, |s| model.state_bytes(s)) {
+                    Interned::Full => return Status::Incomplete(LimitKind::States),
+                    Interned::New(id) => {
+                        child.state = id;
+                        self.add_node(child);
+                        true
+                    }
+                    Interned::Old(id) => {
+                        child.state = id;
+                        self.reach_old(child, cursor)
+                    }
+                };
+                if stored {
+                    if let Some(status) = self.check_memory() {
+                        return status;
+                    }
+                }
+            }
+            cursor += 1;
+        }
+        match self.bound {
+            Some(b) if self.pruned > 0 => Status::Bounded { preemptions: b },
+            _ => Status::Complete,
+        }
+    }
+
+    fn add_node(&mut self, node: Node<M::Step>) {
+        let id = self.nodes.len() as u32;
+        if self.bound.is_some() {
+            self.bound_keys
+                .insert((node.state, node.thread, node.free), id);
+        }
+        self.max_depth = self.max_depth.max(node.depth);
+        self.nodes.push(node);
+    }
+
+    /// A transition into an already stored state. Returns whether a node
+    /// was added.
+    fn reach_old(&mut self, child: Node<M::Step>, cursor: usize) -> bool {
+        if self.bound.is_none() {
+            // One node per state, with the same id. Not expanded yet and
+            // reached at the same depth with fewer switches: re-parent.
+            let n = &mut self.nodes[child.state as usize];
+            if child.state as usize > cursor
+                && n.depth == child.depth
+                && child.switches < n.switches
+            {
+                *n = child;
+            }
+            return false;
+        }
+        let key = (child.state, child.thread, child.free);
+        let Some(&id) = self.bound_keys.get(&key) else {
+            self.add_node(child);
+            return true;
+        };
+        let n = &mut self.nodes[id as usize];
+        if id as usize > cursor
+            && n.depth == child.depth
+            && (child.preemptions, child.switches) < (n.preemptions, n.switches)
+        {
+            // Not expanded yet, same depth: take the better path in place.
+            *n = child;
+            false
+        } else if child.preemptions < n.preemptions {
+            // Explored (or to be) with more preemptions used: explore again.
+            self.add_node(child);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn record(
+        &mut self,
+        finding: M::Finding,
+        base: u32,
+        extra: Option<(M::Step, u32)>,
+        steps: u32,
+        switches: u32,
+    ) {
+        self.best_steps = self.best_steps.min(steps);
+        let key = self.model.finding_key(&finding);
+        if let Some(&i) = self.record_index.get(&key) {
+            let r = &mut self.records[i as usize];
+            if (steps, switches) < (r.steps, r.switches) {
+                *r = Record {
+                    finding,
+                    key,
+                    base,
+                    extra,
+                    steps,
+                    switches,
+                };
+            }
+        } else {
+            self.record_index
+                .insert(key.clone(), self.records.len() as u32);
+            self.records.push(Record {
+                finding,
+                key,
+                base,
+                extra,
+                steps,
+                switches,
+            });
+        }
+    }
+
+    fn estimated_bytes(&self) -> u64 {
+        let nodes = self.nodes.capacity() * std::mem::size_of::<Node<M::Step>>();
+        self.store.estimated_bytes()
+            + nodes as u64
+            + table_bytes::<BoundKey, u32>(self.bound_keys.capacity())
+    }
+
+    fn check_memory(&mut self) -> Option<Status> {
+        let bytes = self.estimated_bytes();
+        self.peak_bytes = self.peak_bytes.max(bytes);
+        match self.max_memory {
+            Some(max) if bytes > max => Some(Status::Incomplete(LimitKind::Memory)),
+            _ => None,
+        }
+    }
+
+    fn finish(self, status: Status, start: Instant, terminal_ids: Vec<u32>) -> Outcome<M> {
+        let nodes = &self.nodes;
+        let mut witnesses: Vec<(u32, Witness<M>)> = self
+            .records
+            .into_iter()
+            .enumerate()
+            .map(|(seq, r)| {
+                let mut steps = Vec::with_capacity(r.steps as usize);
+                let mut threads = Vec::with_capacity(r.steps as usize);
+                if let Some((step, thread)) = r.extra {
+                    steps.push(step);
+                    threads.push(thread);
+                }
+                let mut id = r.base;
+                while let Some(step) = nodes[id as usize].step {
+                    steps.push(step);
+                    threads.push(nodes[id as usize].thread);
+                    id = nodes[id as usize].parent;
+                }
+                steps.reverse();
+                threads.reverse();
+                let switches = threads.windows(2).filter(|w| w[0] != w[1]).count() as u32;
+                debug_assert_eq!((steps.len() as u32, switches), (r.steps, r.switches));
+                let w = Witness {
+                    finding: r.finding,
+                    key: r.key,
+                    steps,
+                    threads,
+                    switches,
+                };
+                (seq as u32, w)
+            })
+            .collect();
+        witnesses.sort_by_key(|(seq, w)| (w.steps.len(), w.switches, *seq));
+
+        let states = self.store.len() as u64;
+        let terminal_states = if terminal_ids.is_empty() {
+            Vec::new()
+        } else {
+            let mut wanted = terminal_ids.into_iter().peekable();
+            let mut out = Vec::new();
+            for (id, s) in self.store.into_states().into_iter().enumerate() {
+                if wanted.next_if_eq(&(id as u32)).is_some() {
+                    out.push(s);
+                }
+            }
+            out
+        };
+        let stats = Stats {
+            states,
+            nodes: self.nodes.len() as u64,
+            expansions: self.expansions,
+            transitions: self.transitions,
+            pruned: self.pruned,
+            max_depth: self.max_depth,
+            elapsed: start.elapsed(),
+            estimated_bytes: self.peak_bytes,
+            bytes_per_state: self.peak_bytes / states.max(1),
+        };
+        Outcome {
+            witnesses: witnesses.into_iter().map(|(_, w)| w).collect(),
+            status,
+            stats,
+            terminal_states,
+        }
+    }
+}

@@ -1,0 +1,748 @@
+//! Executing one instruction. Steps and local instructions share this code;
+//! whether an instruction is a step was decided before (`Machine::is_step`).
+
+use std::sync::Arc;
+
+use weft_model::{AccessHint, Attr, CmpOp, Conversion, ExcType, GlobalKind, Instr, UnaryOp};
+
+use crate::machine::{Args, CallResult, Choice, Ctx, Machine, MAX_FRAMES};
+use crate::ops::{self, PyResult};
+use crate::primitives;
+use crate::race::Loc;
+use crate::state::Object;
+use crate::value::{exc, Exception, Tid, Value};
+
+impl Machine<'_> {
+    pub(crate) fn exec(&self, s: &mut State, tid: Tid, choice: Choice, cx: &mut Ctx) -> PyResult<()> {
+        if let Some(p) = s.threads[tid as usize].pending {
+            return primitives::resume(self, s, tid, p, choice, cx);
+        }
+        let Some((func, pc, instr)) = self.poised(s, tid) else {
+            // Fell off the end of the code: return None.
+            self.do_return(s, tid, Value::None);
+            return Ok(());
+        };
+        s.frame_mut(tid).pc = pc + 1;
+        match instr {
+            Instr::Nop => {}
+            Instr::Const(c) => self.push(s, tid, self.konst(c)),
+            Instr::LoadLocal(l) => {
+                let v = s.frame(tid).locals[l as usize].clone();
+                if v == Value::Unbound {
+                    let name = &self.prog.function(func).local_names[l as usize];
+                    return Err(exc(
+                        ExcType::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ));
+                }
+                self.push(s, tid, v);
+            }
+            Instr::StoreLocal(l) => {
+                let v = self.pop(s, tid);
+                s.frame_mut(tid).locals[l as usize] = v;
+            }
+            Instr::DeleteLocal(l) => s.frame_mut(tid).locals[l as usize] = Value::Unbound,
+            Instr::LoadGlobal(g, hint) => {
+                let v = s.globals[g as usize].clone();
+                let info = &self.prog.globals[g as usize];
+                if v == Value::Unbound {
+                    return Err(exc(ExcType::NameError, format!("name '{}' is not defined", info.name)));
+                }
+                self.global_access(s, tid, g, false, hint, cx);
+                cx.note(|| format!("read {} → {}", info.name, ops::repr(self.prog, s, &v)));
+                self.push(s, tid, v);
+            }
+            Instr::StoreGlobal(g, hint) => {
+                let v = self.pop(s, tid);
+                let info = &self.prog.globals[g as usize];
+                if info.kind != GlobalKind::MainOnly {
+                    self.share(s, &v);
+                }
+                self.label(s, g, &v);
+                self.global_access(s, tid, g, true, hint, cx);
+                cx.note(|| format!("write {} ← {}", info.name, ops::repr(self.prog, s, &v)));
+                s.globals[g as usize] = v;
+            }
+            Instr::DeleteGlobal(g) => {
+                if s.globals[g as usize] == Value::Unbound {
+                    let name = &self.prog.globals[g as usize].name;
+                    return Err(exc(ExcType::NameError, format!("name '{name}' is not defined")));
+                }
+                self.global_access(s, tid, g, true, AccessHint::Plain, cx);
+                s.globals[g as usize] = Value::Unbound;
+            }
+            Instr::Pop => {
+                self.pop(s, tid);
+            }
+            Instr::Dup => {
+                let v = self.peek_owned(s, tid, 0);
+                self.push(s, tid, v);
+            }
+            Instr::Dup2 => {
+                let a = self.peek_owned(s, tid, 1);
+                let b = self.peek_owned(s, tid, 0);
+                self.push(s, tid, a);
+                self.push(s, tid, b);
+            }
+            Instr::Rot2 => {
+                let st = &mut s.frame_mut(tid).stack;
+                let n = st.len();
+                if n >= 2 {
+                    st.swap(n - 1, n - 2);
+                }
+            }
+            Instr::Rot3 => {
+                let st = &mut s.frame_mut(tid).stack;
+                let n = st.len();
+                if n >= 3 {
+                    let top = st.remove(n - 1);
+                    st.insert(n - 3, top);
+                }
+            }
+            Instr::Binary(op) => {
+                let b = self.pop(s, tid);
+                let a = self.pop(s, tid);
+                let r = ops::binary(s, op, &a, &b)?;
+                self.push(s, tid, r);
+            }
+            Instr::Unary(op) => {
+                let a = self.pop(s, tid);
+                let r = match (op, &a) {
+                    (UnaryOp::Neg, Value::Float(f)) => Value::Float(crate::value::F64(-f.0)),
+                    (UnaryOp::Pos, Value::Float(_)) => a.clone(),
+                    (UnaryOp::Neg, v) if v.as_int().is_some() => {
+                        Value::Int(v.as_int().unwrap().checked_neg().ok_or_else(|| exc(ExcType::OverflowError, "integer overflow"))?)
+                    }
+                    (UnaryOp::Pos, v) if v.as_int().is_some() => Value::Int(v.as_int().unwrap()),
+                    (UnaryOp::Invert, v) if v.as_int().is_some() => Value::Int(!v.as_int().unwrap()),
+                    _ => {
+                        let sym = match op {
+                            UnaryOp::Neg => "-",
+                            UnaryOp::Pos => "+",
+                            UnaryOp::Invert => "~",
+                        };
+                        return Err(ops::type_error(format!("bad operand type for unary {sym}: '{}'", ops::type_name(s, &a))));
+                    }
+                };
+                self.push(s, tid, r);
+            }
+            Instr::Compare(op) => {
+                let b = self.pop(s, tid);
+                let a = self.pop(s, tid);
+                let r = self.compare(s, tid, op, &a, &b, cx)?;
+                self.push(s, tid, Value::Bool(r));
+            }
+            Instr::Not => {
+                let a = self.pop(s, tid);
+                let t = self.truth(s, tid, &a, cx);
+                self.push(s, tid, Value::Bool(!t));
+            }
+            Instr::Jump(t) => s.frame_mut(tid).pc = t,
+            Instr::JumpIfFalse(t) | Instr::JumpIfTrue(t) => {
+                let a = self.pop(s, tid);
+                let truth = self.truth(s, tid, &a, cx);
+                if truth == matches!(instr, Instr::JumpIfTrue(_)) {
+                    s.frame_mut(tid).pc = t;
+                }
+            }
+            Instr::JumpIfFalseOrPop(t) | Instr::JumpIfTrueOrPop(t) => {
+                let a = self.peek_owned(s, tid, 0);
+                let truth = self.truth(s, tid, &a, cx);
+                if truth == matches!(instr, Instr::JumpIfTrueOrPop(_)) {
+                    s.frame_mut(tid).pc = t;
+                } else {
+                    self.pop(s, tid);
+                }
+            }
+            Instr::BuildList(n) => {
+                let items = self.pop_n(s, tid, n);
+                let id = s.alloc(Object::List(items));
+                self.push(s, tid, Value::Obj(id));
+            }
+            Instr::BuildTuple(n) => {
+                let items = self.pop_n(s, tid, n);
+                self.push(s, tid, Value::tuple(items));
+            }
+            Instr::BuildDict(n) => {
+                let flat = self.pop_n(s, tid, n * 2);
+                let mut entries: Vec<(Value, Value)> = Vec::new();
+                for kv in flat.chunks(2) {
+                    ops::check_hashable(s, &kv[0])?;
+                    match ops::dict_find(s, &entries, &kv[0]) {
+                        Some(i) => entries[i].1 = kv[1].clone(),
+                        None => entries.push((kv[0].clone(), kv[1].clone())),
+                    }
+                }
+                let id = s.alloc(Object::Dict(entries));
+                self.push(s, tid, Value::Obj(id));
+            }
+            Instr::BuildString(n) => {
+                let parts = self.pop_n(s, tid, n);
+                let mut out = String::new();
+                for p in &parts {
+                    out.push_str(&ops::to_str(self.prog, s, p));
+                }
+                self.push(s, tid, Value::Str(Arc::from(out)));
+            }
+            Instr::FormatValue { conversion, has_spec } => {
+                let spec = if has_spec { Some(self.pop(s, tid)) } else { None };
+                let v = self.pop(s, tid);
+                let v = match conversion {
+                    Conversion::None => v,
+                    Conversion::Str => Value::Str(Arc::from(ops::to_str(self.prog, s, &v))),
+                    Conversion::Repr | Conversion::Ascii => Value::Str(Arc::from(ops::repr(self.prog, s, &v))),
+                };
+                let spec = spec.map(|x| ops::to_str(self.prog, s, &x)).unwrap_or_default();
+                let out = ops::format_spec(self.prog, s, &v, &spec)?;
+                self.push(s, tid, Value::Str(Arc::from(out)));
+            }
+            Instr::Subscript(hint) => {
+                let key = self.pop(s, tid);
+                let c = self.pop(s, tid);
+                let v = self.subscript(s, tid, &c, &key, hint, cx)?;
+                cx.note(|| format!("read {}[{}] → {}", self.container_name(s, &c), ops::repr(self.prog, s, &key), ops::repr(self.prog, s, &v)));
+                self.push(s, tid, v);
+            }
+            Instr::StoreSubscript(hint) => {
+                let key = self.pop(s, tid);
+                let c = self.pop(s, tid);
+                let v = self.pop(s, tid);
+                cx.note(|| format!("write {}[{}] ← {}", self.container_name(s, &c), ops::repr(self.prog, s, &key), ops::repr(self.prog, s, &v)));
+                self.store_subscript(s, tid, &c, key, v, hint, cx)?;
+            }
+            Instr::DeleteSubscript => {
+                let key = self.pop(s, tid);
+                let c = self.pop(s, tid);
+                self.delete_subscript(s, tid, &c, &key, cx)?;
+            }
+            Instr::Slice => {
+                let upper = self.pop(s, tid);
+                let lower = self.pop(s, tid);
+                let c = self.pop(s, tid);
+                let v = self.slice(s, tid, &c, &lower, &upper, cx)?;
+                self.push(s, tid, v);
+            }
+            Instr::LoadAttr(attr) => {
+                let o = self.pop(s, tid);
+                let v = self.load_attr(s, &o, attr)?;
+                self.push(s, tid, v);
+            }
+            Instr::StoreAttr(attr) => {
+                let o = self.pop(s, tid);
+                let v = self.pop(s, tid);
+                self.store_attr(s, &o, attr, v)?;
+            }
+            Instr::Call { argc, kwnames } => {
+                let args = self.args_on_stack(s, tid, argc, kwnames);
+                let st = &mut s.frame_mut(tid).stack;
+                st.truncate(st.len() - argc as usize);
+                let callee = self.pop(s, tid);
+                self.call(s, tid, callee, args, cx)?;
+            }
+            Instr::CallMethod { method, argc, kwnames } => {
+                let args = self.args_on_stack(s, tid, argc, kwnames);
+                let recv = self.peek_owned(s, tid, argc as usize);
+                match crate::builtins::call_method(self, s, tid, &recv, method, &args, choice, cx)? {
+                    CallResult::Return(v) => {
+                        let st = &mut s.frame_mut(tid).stack;
+                        st.truncate(st.len() - argc as usize - 1);
+                        self.push(s, tid, v);
+                    }
+                    CallResult::Pending(p) => {
+                        s.frame_mut(tid).pc = pc;
+                        s.threads[tid as usize].pending = Some(p);
+                    }
+                }
+            }
+            Instr::GetIter => {
+                let v = self.pop(s, tid);
+                let it = match v {
+                    Value::Range(a, b, st) => Value::RangeIter { next: a, stop: b, step: st },
+                    Value::SeqIter(..) | Value::RangeIter { .. } => v,
+                    other => {
+                        if let Value::Obj(id) = other {
+                            self.container_access(s, tid, id, None, false, false, AccessHint::Plain, cx);
+                        }
+                        let items = ops::iterate(s, &other)?;
+                        cx.note(|| format!("iterate over {}", ops::repr(self.prog, s, &other)));
+                        Value::SeqIter(Arc::from(items), 0)
+                    }
+                };
+                self.push(s, tid, it);
+            }
+            Instr::ForIter(exit) => {
+                let it = self.pop(s, tid);
+                match it {
+                    Value::RangeIter { next, stop, step } => {
+                        if (step > 0 && next < stop) || (step < 0 && next > stop) {
+                            self.push(s, tid, Value::RangeIter { next: next + step, stop, step });
+                            self.push(s, tid, Value::Int(next));
+                        } else {
+                            s.frame_mut(tid).pc = exit;
+                        }
+                    }
+                    Value::SeqIter(items, pos) => {
+                        if (pos as usize) < items.len() {
+                            let v = items[pos as usize].clone();
+                            self.push(s, tid, Value::SeqIter(items, pos + 1));
+                            self.push(s, tid, v);
+                        } else {
+                            s.frame_mut(tid).pc = exit;
+                        }
+                    }
+                    other => return Err(ops::type_error(format!("'{}' object is not an iterator", ops::type_name(s, &other)))),
+                }
+            }
+            Instr::UnpackSequence(n) => {
+                let v = self.pop(s, tid);
+                if let Value::Obj(id) = v {
+                    self.container_access(s, tid, id, None, false, false, AccessHint::Plain, cx);
+                }
+                let items = ops::iterate(s, &v).map_err(|_| {
+                    ops::type_error(format!("cannot unpack non-iterable {} object", ops::type_name(s, &v)))
+                })?;
+                if items.len() != n as usize {
+                    return Err(exc(
+                        ExcType::ValueError,
+                        if items.len() > n as usize {
+                            format!("too many values to unpack (expected {n})")
+                        } else {
+                            format!("not enough values to unpack (expected {n}, got {})", items.len())
+                        },
+                    ));
+                }
+                for it in items.into_iter().rev() {
+                    self.push(s, tid, it);
+                }
+            }
+            Instr::ListAppend => {
+                let v = self.pop(s, tid);
+                if let Value::Obj(id) = self.peek_owned(s, tid, 0) {
+                    if let Object::List(l) = s.obj_mut(id) {
+                        l.push(v);
+                    }
+                }
+            }
+            Instr::Return => {
+                let v = self.pop(s, tid);
+                self.do_return(s, tid, v);
+            }
+            Instr::Raise => {
+                let e = self.pop(s, tid);
+                return Err(self.make_exception(s, e)?);
+            }
+            Instr::RaiseFrom => {
+                let _cause = self.pop(s, tid);
+                let e = self.pop(s, tid);
+                return Err(self.make_exception(s, e)?);
+            }
+            Instr::ReRaiseCurrent => {
+                let cur = s.threads[tid as usize].frames.iter().rev().find_map(|f| f.handling.last().cloned());
+                return Err(cur.unwrap_or_else(|| exc(ExcType::RuntimeError, "No active exception to reraise")));
+            }
+            Instr::ReRaise => {
+                let e = self.pop(s, tid);
+                return Err(e);
+            }
+            Instr::CheckExcMatch => {
+                let typ = self.pop(s, tid);
+                let e = self.peek_owned(s, tid, 0);
+                let m = exc_matches(s, &e, &typ)?;
+                self.push(s, tid, Value::Bool(m));
+            }
+            Instr::PushExcInfo => {
+                let e = self.peek_owned(s, tid, 0);
+                s.frame_mut(tid).handling.push(e);
+            }
+            Instr::PopExcInfo => {
+                s.frame_mut(tid).handling.pop();
+            }
+            Instr::AssertFail { has_msg } => {
+                let msg = if has_msg {
+                    let m = self.pop(s, tid);
+                    ops::to_str(self.prog, s, &m)
+                } else {
+                    String::new()
+                };
+                let mut e = Exception::new(ExcType::AssertionError, msg);
+                e.from_assert = true;
+                return Err(Value::Exc(Arc::new(e)));
+            }
+            Instr::WithEnter => {
+                let ctx = self.peek_owned(s, tid, 0);
+                primitives::enter(self, s, tid, &ctx, choice, cx)?;
+            }
+            Instr::WithExit => {
+                let ctx = self.pop(s, tid);
+                primitives::exit(self, s, tid, &ctx, cx)?;
+            }
+        }
+        let _ = func;
+        Ok(())
+    }
+
+    fn peek_owned(&self, s: &State, tid: Tid, n: usize) -> Value {
+        let st = &s.frame(tid).stack;
+        st.get(st.len().wrapping_sub(1 + n)).cloned().unwrap_or(Value::None)
+    }
+
+    fn pop_n(&self, s: &mut State, tid: Tid, n: u32) -> Vec<Value> {
+        let st = &mut s.frame_mut(tid).stack;
+        let at = st.len().saturating_sub(n as usize);
+        st.split_off(at)
+    }
+
+    pub(crate) fn do_return(&self, s: &mut State, tid: Tid, v: Value) {
+        let th = &mut s.threads[tid as usize];
+        th.frames.pop();
+        if th.frames.is_empty() {
+            self.finish_thread(s, tid);
+        } else {
+            self.push(s, tid, v);
+        }
+    }
+
+    fn global_access(&self, s: &mut State, tid: Tid, g: u32, write: bool, hint: AccessHint, cx: &mut Ctx) {
+        let info = &self.prog.globals[g as usize];
+        if info.kind != GlobalKind::Shared {
+            return;
+        }
+        let agent = s.threads[tid as usize].agent;
+        if info.atomic {
+            // A synchronisation variable: a write publishes, a read acquires.
+            if let Some(a) = self.atomic_agent[g as usize] {
+                if write {
+                    s.race.overwrite(agent, a);
+                } else {
+                    s.race.propagate(a, agent);
+                }
+            }
+            return;
+        }
+        self.access(s, tid, Loc::Global(g), write, false, hint, cx);
+    }
+
+    fn truth(&self, s: &mut State, tid: Tid, v: &Value, cx: &mut Ctx) -> bool {
+        if let Value::Obj(id) = v {
+            if matches!(s.obj(*id), Object::List(_) | Object::Dict(_)) {
+                self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
+            }
+        }
+        ops::truthy(s, v)
+    }
+
+    fn compare(&self, s: &mut State, tid: Tid, op: CmpOp, a: &Value, b: &Value, cx: &mut Ctx) -> PyResult<bool> {
+        use std::cmp::Ordering::*;
+        Ok(match op {
+            CmpOp::Eq => ops::py_eq(s, a, b),
+            CmpOp::NotEq => !ops::py_eq(s, a, b),
+            CmpOp::Lt => ops::py_cmp(s, a, b, "<")? == Less,
+            CmpOp::LtE => ops::py_cmp(s, a, b, "<=")? != Greater,
+            CmpOp::Gt => ops::py_cmp(s, a, b, ">")? == Greater,
+            CmpOp::GtE => ops::py_cmp(s, a, b, ">=")? != Less,
+            CmpOp::Is => ops::py_is(a, b),
+            CmpOp::IsNot => !ops::py_is(a, b),
+            CmpOp::In | CmpOp::NotIn => {
+                let found = self.contains(s, tid, b, a, cx)?;
+                found == (op == CmpOp::In)
+            }
+        })
+    }
+
+    fn contains(&self, s: &mut State, tid: Tid, container: &Value, item: &Value, cx: &mut Ctx) -> PyResult<bool> {
+        match container {
+            Value::Str(h) => match item {
+                Value::Str(n) => Ok(h.contains(&**n)),
+                _ => Err(ops::type_error(format!("'in <string>' requires string as left operand, not {}", ops::type_name(s, item)))),
+            },
+            Value::Range(a, b, st) => Ok(match item.as_int() {
+                Some(x) => {
+                    let (a, b, st) = (*a, *b, *st);
+                    let inside = if st > 0 { x >= a && x < b } else { x <= a && x > b };
+                    inside && (x - a) % st == 0
+                }
+                None => false,
+            }),
+            Value::Obj(id) if matches!(s.obj(*id), Object::Dict(_)) => {
+                ops::check_hashable(s, item)?;
+                self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
+                let Object::Dict(d) = s.obj(*id) else { unreachable!() };
+                Ok(ops::dict_find(s, d, item).is_some())
+            }
+            Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => {
+                self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
+                let Object::List(l) = s.obj(*id) else { unreachable!() };
+                Ok(l.iter().any(|x| ops::py_eq(s, x, item)))
+            }
+            other => {
+                let items = ops::iterate(s, other).map_err(|_| {
+                    ops::type_error(format!("argument of type '{}' is not iterable", ops::type_name(s, other)))
+                })?;
+                Ok(items.iter().any(|x| ops::py_eq(s, x, item)))
+            }
+        }
+    }
+
+    pub(crate) fn container_name(&self, s: &State, c: &Value) -> String {
+        match c {
+            Value::Obj(id) => self.object_name(s, *id),
+            other => ops::type_name(s, other).to_string(),
+        }
+    }
+
+    fn subscript(&self, s: &mut State, tid: Tid, c: &Value, key: &Value, hint: AccessHint, cx: &mut Ctx) -> PyResult<Value> {
+        match c {
+            Value::Obj(id) => {
+                let id = *id;
+                match s.obj(id).clone() {
+                    Object::List(l) => {
+                        let i = seq_index(s, &l, key, "list")?;
+                        self.container_access(s, tid, id, None, false, false, hint, cx);
+                        self.container_access(s, tid, id, Some(&Value::Int(i as i64)), false, false, hint, cx);
+                        Ok(l[i].clone())
+                    }
+                    Object::Dict(d) => {
+                        ops::check_hashable(s, key)?;
+                        self.container_access(s, tid, id, Some(key), false, false, hint, cx);
+                        match ops::dict_find(s, &d, key) {
+                            Some(i) => Ok(d[i].1.clone()),
+                            None => {
+                                self.container_access(s, tid, id, None, false, false, hint, cx);
+                                Err(exc(ExcType::KeyError, ops::repr(self.prog, s, key)))
+                            }
+                        }
+                    }
+                    _ => Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+                }
+            }
+            Value::Tuple(t) => Ok(t[seq_index(s, t, key, "tuple")?].clone()),
+            Value::Str(x) => {
+                let chars: Vec<Value> = x.chars().map(|ch| Value::Str(Arc::from(ch.to_string()))).collect();
+                Ok(chars[seq_index(s, &chars, key, "string")?].clone())
+            }
+            Value::Range(..) => {
+                let items = ops::iterate(s, c)?;
+                Ok(items[seq_index(s, &items, key, "range object")?].clone())
+            }
+            _ => Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn store_subscript(&self, s: &mut State, tid: Tid, c: &Value, key: Value, v: Value, hint: AccessHint, cx: &mut Ctx) -> PyResult<()> {
+        let Value::Obj(id) = c else {
+            return Err(ops::type_error(format!("'{}' object does not support item assignment", ops::type_name(s, c))));
+        };
+        let id = *id;
+        if s.heap[id as usize].shared {
+            self.share(s, &v);
+        }
+        match s.obj(id).clone() {
+            Object::List(l) => {
+                let i = seq_index(s, &l, &key, "list").map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
+                self.container_access(s, tid, id, None, false, false, hint, cx);
+                self.container_access(s, tid, id, Some(&Value::Int(i as i64)), true, false, hint, cx);
+                if let Object::List(l) = s.obj_mut(id) {
+                    l[i] = v;
+                }
+                Ok(())
+            }
+            Object::Dict(d) => {
+                ops::check_hashable(s, &key)?;
+                let found = ops::dict_find(s, &d, &key);
+                if found.is_none() {
+                    // A new key changes the structure; atomic under the GIL.
+                    self.container_access(s, tid, id, None, true, true, hint, cx);
+                }
+                self.container_access(s, tid, id, Some(&key), true, false, hint, cx);
+                if let Object::Dict(d) = s.obj_mut(id) {
+                    match found {
+                        Some(i) => d[i].1 = v,
+                        None => d.push((key, v)),
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(ops::type_error(format!("'{}' object does not support item assignment", ops::type_name(s, c)))),
+        }
+    }
+
+    fn delete_subscript(&self, s: &mut State, tid: Tid, c: &Value, key: &Value, cx: &mut Ctx) -> PyResult<()> {
+        let Value::Obj(id) = c else {
+            return Err(ops::type_error(format!("'{}' object does not support item deletion", ops::type_name(s, c))));
+        };
+        let id = *id;
+        match s.obj(id).clone() {
+            Object::List(l) => {
+                let i = seq_index(s, &l, key, "list").map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
+                self.container_access(s, tid, id, None, true, false, AccessHint::Plain, cx);
+                if let Object::List(l) = s.obj_mut(id) {
+                    l.remove(i);
+                }
+                Ok(())
+            }
+            Object::Dict(d) => {
+                ops::check_hashable(s, key)?;
+                let Some(i) = ops::dict_find(s, &d, key) else {
+                    return Err(exc(ExcType::KeyError, ops::repr(self.prog, s, key)));
+                };
+                self.container_access(s, tid, id, None, true, false, AccessHint::Plain, cx);
+                self.container_access(s, tid, id, Some(key), true, false, AccessHint::Plain, cx);
+                if let Object::Dict(d) = s.obj_mut(id) {
+                    d.remove(i);
+                }
+                Ok(())
+            }
+            _ => Err(ops::type_error(format!("'{}' object does not support item deletion", ops::type_name(s, c)))),
+        }
+    }
+
+    fn slice(&self, s: &mut State, tid: Tid, c: &Value, lower: &Value, upper: &Value, cx: &mut Ctx) -> PyResult<Value> {
+        if let Value::Obj(id) = c {
+            self.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
+        }
+        let items = match c {
+            Value::Str(_) | Value::Tuple(_) | Value::Range(..) => ops::iterate(s, c)?,
+            Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => ops::iterate(s, c)?,
+            _ => return Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+        };
+        let n = items.len() as i64;
+        let bound = |v: &Value, default: i64| -> PyResult<i64> {
+            match v {
+                Value::None => Ok(default),
+                v => match v.as_int() {
+                    Some(i) => Ok(if i < 0 { (i + n).max(0) } else { i.min(n) }),
+                    None => Err(ops::type_error("slice indices must be integers or None")),
+                },
+            }
+        };
+        let (a, b) = (bound(lower, 0)? as usize, bound(upper, n)? as usize);
+        let part: Vec<Value> = if a < b { items[a..b].to_vec() } else { vec![] };
+        Ok(match c {
+            Value::Str(_) => Value::Str(Arc::from(part.iter().map(|v| ops::to_str(self.prog, s, v)).collect::<String>())),
+            Value::Tuple(_) => Value::tuple(part),
+            _ => Value::Obj(s.alloc(Object::List(part))),
+        })
+    }
+
+    fn load_attr(&self, s: &State, o: &Value, attr: Attr) -> PyResult<Value> {
+        if let Value::Obj(id) = o {
+            if let Object::Thread(t) = s.obj(*id) {
+                return Ok(match attr {
+                    Attr::Name => Value::Str(t.name.clone()),
+                    Attr::Daemon => Value::Bool(t.daemon),
+                    Attr::Ident => t.tid.map(|x| Value::Int(x as i64 + 1)).unwrap_or(Value::None),
+                    Attr::Args => Value::tuple(t.args.clone()),
+                });
+            }
+        }
+        if let (Value::Exc(e), Attr::Args) = (o, attr) {
+            return Ok(if e.msg.is_empty() { Value::tuple(vec![]) } else { Value::tuple(vec![Value::Str(e.msg.clone())]) });
+        }
+        Err(exc(
+            ExcType::AttributeError,
+            format!("'{}' object has no attribute '{}'", ops::type_name(s, o), attr.name()),
+        ))
+    }
+
+    fn store_attr(&self, s: &mut State, o: &Value, attr: Attr, v: Value) -> PyResult<()> {
+        if let Value::Obj(id) = o {
+            let id = *id;
+            if let Object::Thread(t) = s.obj(id) {
+                let started = t.tid.is_some();
+                match attr {
+                    Attr::Daemon => {
+                        if started {
+                            return Err(exc(ExcType::RuntimeError, "cannot set daemon status of active thread"));
+                        }
+                        let d = ops::truthy(s, &v);
+                        if let Object::Thread(t) = s.obj_mut(id) {
+                            t.daemon = d;
+                        }
+                        return Ok(());
+                    }
+                    Attr::Name => {
+                        let name = ops::to_str(self.prog, s, &v);
+                        if let Object::Thread(t) = s.obj_mut(id) {
+                            t.name = Arc::from(name);
+                        }
+                        return Ok(());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Err(exc(
+            ExcType::AttributeError,
+            format!("'{}' object attribute '{}' is read-only", ops::type_name(s, o), attr.name()),
+        ))
+    }
+
+    /// Call a callable with the arguments already popped.
+    fn call(&self, s: &mut State, tid: Tid, callee: Value, args: Args, cx: &mut Ctx) -> PyResult<()> {
+        match callee {
+            Value::Func(f) => {
+                if s.threads[tid as usize].frames.len() >= MAX_FRAMES {
+                    return Err(exc(ExcType::RecursionError, "maximum recursion depth exceeded"));
+                }
+                let frame = self.bind(f, &args)?;
+                s.threads[tid as usize].frames.push(frame);
+                Ok(())
+            }
+            Value::Builtin(b) => {
+                let v = crate::builtins::call_builtin(self, s, tid, b, &args, cx)?;
+                self.push(s, tid, v);
+                Ok(())
+            }
+            other => Err(ops::type_error(format!("'{}' object is not callable", ops::type_name(s, &other)))),
+        }
+    }
+
+    /// `raise X`: an instance as is, a class instantiated with no arguments.
+    fn make_exception(&self, s: &State, e: Value) -> PyResult<Value> {
+        match e {
+            Value::Exc(_) => Ok(e),
+            Value::Builtin(weft_model::Builtin::Exc(t)) => Ok(exc(t, "")),
+            other => Err(ops::type_error(format!(
+                "exceptions must derive from BaseException (got '{}')",
+                ops::type_name(s, &other)
+            ))),
+        }
+    }
+}
+
+use crate::state::State;
+
+fn seq_index(s: &State, items: &[Value], key: &Value, what: &str) -> PyResult<usize> {
+    let Some(i) = key.as_int() else {
+        return Err(ops::type_error(format!(
+            "{what} indices must be integers or slices, not {}",
+            ops::type_name(s, key)
+        )));
+    };
+    let n = items.len() as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j < 0 || j >= n {
+        return Err(exc(ExcType::IndexError, format!("{what} index out of range")));
+    }
+    Ok(j as usize)
+}
+
+fn exc_matches(s: &State, e: &Value, typ: &Value) -> PyResult<bool> {
+    let Value::Exc(e) = e else { return Ok(false) };
+    match typ {
+        Value::Builtin(weft_model::Builtin::Exc(t)) => Ok(e.ty.is_subclass_of(*t)),
+        Value::Tuple(ts) => {
+            for t in ts.iter() {
+                if exc_matches(s, &Value::Exc(e.clone()), t)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        other => Err(ops::type_error(format!(
+            "catching classes that do not inherit from BaseException is not allowed (got '{}')",
+            ops::type_name(s, other)
+        ))),
+    }
+}

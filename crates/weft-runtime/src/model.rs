@@ -1,0 +1,257 @@
+//! The compiled program as a transition system for the explorer: a state's
+//! successors are every thread's every possible next step.
+
+use std::sync::Arc;
+
+use weft_explore::{Expansion, Model, Successor};
+use weft_model::{ExcType, FuncId, Instr, Pc};
+
+use crate::machine::{Choice, Ctx, Event, Machine};
+use crate::ops;
+use crate::primitives;
+use crate::race::{Loc, Site};
+use crate::state::{Label, State};
+use crate::value::{Exception, ObjId, Tid, Value};
+
+/// One scheduling decision: which thread moves, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Step {
+    pub thread: Tid,
+    pub choice: Choice,
+}
+
+#[derive(Clone, Debug)]
+pub struct BlockedThread {
+    pub tid: Tid,
+    pub name: String,
+    pub what: String,
+    pub holders: Vec<String>,
+    pub at: Option<(FuncId, Pc)>,
+}
+
+/// What the runtime reports; the checker turns these into user findings.
+#[derive(Clone, Debug)]
+pub enum Finding {
+    Race { subject: String, loc: Loc, first: Site, second: Site, first_thread: String, second_thread: String },
+    /// An uncaught exception ended a thread (an `assert` is reported as an assertion).
+    Exception { tid: Tid, thread: String, exc: Arc<Exception>, traceback: Vec<(FuncId, Pc)> },
+    /// An `invariants` (`final == false`) or `final` entry is false, or raised.
+    CheckFailed { index: usize, is_final: bool, value: String, error: Option<String>, globals: Vec<(String, String)> },
+    Deadlock { threads: Vec<BlockedThread>, self_deadlock: bool },
+    LockEdge { from: String, to: String, from_obj: ObjId, to_obj: ObjId, tid: Tid, thread: String, from_site: (FuncId, Pc), to_site: (FuncId, Pc), gates: Vec<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKey {
+    Race(String),
+    Exception { ty: ExcType, msg: String, site: Option<(FuncId, Pc)>, assert: bool },
+    Check { index: usize, is_final: bool },
+    Deadlock { self_deadlock: bool },
+    LockEdge { from: String, to: String, thread: String, gates: Vec<String> },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ModelOptions {}
+
+pub struct ThreadModel<'p> {
+    pub machine: Machine<'p>,
+    pub options: ModelOptions,
+}
+
+impl<'p> ThreadModel<'p> {
+    pub fn new(machine: Machine<'p>, options: ModelOptions) -> ThreadModel<'p> {
+        ThreadModel { machine, options }
+    }
+
+    /// Turn a step's events into findings.
+    pub fn findings_of(&self, s: &State, events: Vec<Event>, out: &mut Vec<Finding>) {
+        let m = &self.machine;
+        for e in events {
+            match e {
+                Event::Race(hit) => {
+                    let subject = self.location_subject(s, &hit.loc);
+                    out.push(Finding::Race {
+                        subject,
+                        loc: hit.loc,
+                        first_thread: m.thread_name(s, hit.first.tid),
+                        second_thread: m.thread_name(s, hit.second.tid),
+                        first: hit.first,
+                        second: hit.second,
+                    });
+                }
+                Event::Uncaught { tid, exc, traceback } => {
+                    out.push(Finding::Exception { tid, thread: m.thread_name(s, tid), exc, traceback });
+                }
+                Event::LockEdge { from, to, tid, from_site, to_site, gates } => {
+                    let mut gates: Vec<String> = gates.iter().map(|g| m.object_name(s, *g)).collect();
+                    gates.sort();
+                    out.push(Finding::LockEdge {
+                        from: m.object_name(s, from),
+                        to: m.object_name(s, to),
+                        from_obj: from,
+                        to_obj: to,
+                        tid,
+                        thread: m.thread_name(s, tid),
+                        from_site,
+                        to_site,
+                        gates,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The subject of a race: the module global it happens on.
+    fn location_subject(&self, s: &State, loc: &Loc) -> String {
+        let globals = &self.machine.prog.globals;
+        match loc {
+            Loc::Global(g) => globals[*g as usize].name.clone(),
+            Loc::Elem(obj, _) | Loc::Shape(obj) => match s.heap[*obj as usize].label {
+                Some(Label::Global(g)) | Some(Label::Elem(g, _)) => globals[g as usize].name.clone(),
+                None => self.machine.object_name(s, *obj),
+            },
+        }
+    }
+
+    fn check_invariants(&self, s: &State, out: &mut Vec<Finding>) {
+        for (i, c) in self.machine.prog.invariants.iter().enumerate() {
+            self.check(s, i, false, c.func, out);
+        }
+    }
+
+    fn check(&self, s: &State, index: usize, is_final: bool, func: FuncId, out: &mut Vec<Finding>) {
+        let m = &self.machine;
+        let (ok, value, error) = match m.eval_check(s, func) {
+            Ok(v) => (ops::truthy(s, &v), ops::repr(m.prog, s, &v), None),
+            Err(e) => (false, String::new(), Some(e.display())),
+        };
+        if !ok {
+            out.push(Finding::CheckFailed { index, is_final, value, error, globals: self.globals_of(s, func) });
+        }
+    }
+
+    /// The values of the globals a check reads.
+    fn globals_of(&self, s: &State, func: FuncId) -> Vec<(String, String)> {
+        let m = &self.machine;
+        let mut seen = Vec::new();
+        for i in &m.prog.function(func).code {
+            if let Instr::LoadGlobal(g, _) = i {
+                if !seen.contains(g) {
+                    seen.push(*g);
+                }
+            }
+        }
+        seen.iter()
+            .map(|&g| (m.prog.globals[g as usize].name.clone(), ops::repr(m.prog, s, &s.globals[g as usize])))
+            .collect()
+    }
+
+    /// Every blocked thread of a state where nothing can move.
+    pub fn deadlock(&self, s: &State, cx: &mut Ctx) -> Finding {
+        let m = &self.machine;
+        let mut threads = Vec::new();
+        let mut self_deadlock = false;
+        for (tid, th) in s.threads.iter().enumerate() {
+            let tid = tid as Tid;
+            if th.done {
+                continue;
+            }
+            let b = primitives::blocked_on(m, s, tid);
+            self_deadlock |= b.self_deadlock;
+            if let Some(l) = b.acquiring {
+                primitives::blocked_lock_edges(m, s, tid, l, cx);
+            }
+            threads.push(BlockedThread {
+                tid,
+                name: m.thread_name(s, tid),
+                what: b.what,
+                holders: b.holders.iter().map(|&h| m.thread_name(s, h)).collect(),
+                at: m.poised(s, tid).map(|(f, pc, _)| (f, pc)),
+            });
+        }
+        Finding::Deadlock { threads, self_deadlock }
+    }
+}
+
+impl Model for ThreadModel<'_> {
+    type State = State;
+    type Step = Step;
+    type Finding = Finding;
+    type FindingKey = FindingKey;
+
+    fn finding_key(&self, f: &Finding) -> FindingKey {
+        match f {
+            Finding::Race { subject, .. } => FindingKey::Race(subject.clone()),
+            Finding::Exception { exc, .. } => FindingKey::Exception {
+                ty: exc.ty,
+                msg: exc.msg.to_string(),
+                site: exc.site,
+                assert: exc.from_assert,
+            },
+            Finding::CheckFailed { index, is_final, .. } => FindingKey::Check { index: *index, is_final: *is_final },
+            Finding::Deadlock { self_deadlock, .. } => FindingKey::Deadlock { self_deadlock: *self_deadlock },
+            Finding::LockEdge { from, to, thread, gates, .. } => {
+                FindingKey::LockEdge { from: from.clone(), to: to.clone(), thread: thread.clone(), gates: gates.clone() }
+            }
+        }
+    }
+
+    fn initial(&self, findings: &mut Vec<Finding>) -> State {
+        let mut cx = Ctx::default();
+        let s = self.machine.initial_state(&mut cx);
+        self.findings_of(&s, cx.events, findings);
+        self.check_invariants(&s, findings);
+        s
+    }
+
+    fn expand(&self, state: &State, out: &mut Expansion<Self>) {
+        let m = &self.machine;
+        if state.ended() {
+            out.terminal = true;
+            for (i, c) in m.prog.finals.iter().enumerate() {
+                self.check(state, i, true, c.func, &mut out.findings);
+            }
+            return;
+        }
+        for tid in 0..state.threads.len() as Tid {
+            let ch = m.choices(state, tid);
+            for (enabled, choice) in [(ch.go, Choice::Go), (ch.timeout, Choice::Timeout)] {
+                if !enabled {
+                    continue;
+                }
+                let mut s = state.clone();
+                let mut cx = Ctx::default();
+                m.step(&mut s, tid, choice, &mut cx);
+                let mut findings = Vec::new();
+                let yielded = cx.yielded;
+                self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);
+                self.check_invariants(&s, &mut findings);
+                let next = m.choices(&s, tid);
+                let stopped = s.threads[tid as usize].done || !(next.go || next.timeout);
+                out.successors.push(Successor { step: Step { thread: tid, choice }, thread: tid, yielded, stopped, state: s, findings });
+            }
+        }
+        if out.successors.is_empty() {
+            out.terminal = true;
+            let mut cx = Ctx::default();
+            let d = self.deadlock(state, &mut cx);
+            self.findings_of(state, cx.events, &mut out.findings);
+            out.findings.push(d);
+        }
+    }
+
+    fn state_bytes(&self, s: &State) -> usize {
+        let frames: usize = s
+            .threads
+            .iter()
+            .flat_map(|t| &t.frames)
+            .map(|f| std::mem::size_of_val(f) + (f.locals.len() + f.stack.len()) * std::mem::size_of::<Value>())
+            .sum();
+        std::mem::size_of::<State>()
+            + s.globals.len() * std::mem::size_of::<Value>()
+            + s.heap.len() * std::mem::size_of::<crate::state::HeapObj>()
+            + s.threads.len() * std::mem::size_of::<crate::state::ThreadState>()
+            + frames
+            + s.race.records.len() * 64
+    }
+}

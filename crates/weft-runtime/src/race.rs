@@ -1,0 +1,241 @@
+//! Data-race detection by happens-before, kept finite for state caching.
+//!
+//! A vector clock grows without bound in a loop, so states carrying clocks
+//! would never repeat. Instead each recorded access carries the set of
+//! *agents* (threads and synchronisation objects) whose clock has reached
+//! it: "who knows about this access". A release from thread `t` into object
+//! `o` adds `o` to every set holding `t`; an acquire from `o` by `u` adds
+//! `u` to every set holding `o`. An access by `u` races with a recorded
+//! conflicting access of another thread iff `u` is not in its set. This is
+//! exactly the vector-clock check (FastTrack's last-write / per-thread
+//! last-read bookkeeping), but over a bounded domain.
+//!
+//! Two method calls on the same container (`append`, `pop`, …) are atomic
+//! operations under the GIL and never race with each other; either of them
+//! races with a plain access of the same location.
+
+use weft_model::{AccessHint, FuncId, GlobalId, Pc};
+
+use crate::value::{ObjId, Tid, Value};
+
+/// A shared location.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Loc {
+    /// A module global's binding.
+    Global(GlobalId),
+    /// A container element, by index or key.
+    Elem(ObjId, Key),
+    /// A container's structure (length, set of keys).
+    Shape(ObjId),
+}
+
+/// A container key, reduced to something ordered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Int(i64),
+    Str(String),
+    Other(u64),
+}
+
+impl Key {
+    pub fn of(v: &Value) -> Key {
+        match v {
+            Value::Int(i) => Key::Int(*i),
+            Value::Bool(b) => Key::Int(*b as i64),
+            Value::Str(s) => Key::Str(s.to_string()),
+            other => {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                other.hash(&mut h);
+                Key::Other(h.finish())
+            }
+        }
+    }
+}
+
+/// Where and how an access happened. Not part of state identity: two
+/// states that differ only in which site last wrote a location have the
+/// same future races (the knowledge sets decide them).
+#[derive(Clone, Copy, Debug)]
+pub struct Site {
+    pub tid: Tid,
+    pub func: FuncId,
+    pub pc: Pc,
+    pub write: bool,
+    pub hint: AccessHint,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Access {
+    pub tid: Tid,
+    /// Agents whose clocks have reached this access.
+    pub knowers: u64,
+    /// A container method call (atomic under the GIL).
+    pub atomic: bool,
+    pub site: Site,
+}
+
+impl PartialEq for Access {
+    fn eq(&self, o: &Access) -> bool {
+        self.tid == o.tid && self.knowers == o.knowers && self.atomic == o.atomic
+    }
+}
+impl Eq for Access {}
+impl std::hash::Hash for Access {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.tid.hash(h);
+        self.knowers.hash(h);
+        self.atomic.hash(h);
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Record {
+    pub write: Option<Access>,
+    /// Last read per thread since the last write.
+    pub reads: Vec<Access>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct RaceState {
+    /// Sorted by location.
+    pub records: Vec<(Loc, Record)>,
+}
+
+/// A race seen: the earlier access and the one that completes it.
+#[derive(Clone, Debug)]
+pub struct RaceHit {
+    pub loc: Loc,
+    pub first: Site,
+    pub second: Site,
+}
+
+impl RaceState {
+    /// Record an access by `tid` (agent `agent`) and report the races it completes.
+    pub fn access(&mut self, loc: Loc, agent: u8, atomic: bool, site: Site, hits: &mut Vec<RaceHit>) {
+        let bit = 1u64 << agent;
+        let idx = match self.records.binary_search_by(|(l, _)| l.cmp(&loc)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.records.insert(i, (loc.clone(), Record::default()));
+                i
+            }
+        };
+        let rec = &mut self.records[idx].1;
+        let races = |prev: &Access| prev.tid != site.tid && prev.knowers & bit == 0 && !(prev.atomic && atomic);
+        if let Some(w) = &rec.write {
+            if races(w) {
+                hits.push(RaceHit { loc: loc.clone(), first: w.site, second: site });
+            }
+        }
+        let me = Access { tid: site.tid, knowers: bit, atomic, site };
+        if site.write {
+            for r in &rec.reads {
+                if races(r) {
+                    hits.push(RaceHit { loc: loc.clone(), first: r.site, second: site });
+                }
+            }
+            rec.reads.clear();
+            rec.write = Some(me);
+        } else {
+            match rec.reads.iter_mut().find(|r| r.tid == site.tid) {
+                Some(r) => *r = me,
+                None => {
+                    rec.reads.push(me);
+                    rec.reads.sort_by_key(|r| r.tid);
+                }
+            }
+        }
+    }
+
+    fn for_each(&mut self, mut f: impl FnMut(&mut u64)) {
+        for (_, rec) in &mut self.records {
+            if let Some(w) = &mut rec.write {
+                f(&mut w.knowers);
+            }
+            for r in &mut rec.reads {
+                f(&mut r.knowers);
+            }
+        }
+    }
+
+    /// Everything `from` knows, `to` now knows too (a release into an
+    /// object, an acquire from one, a start, a join).
+    pub fn propagate(&mut self, from: u8, to: u8) {
+        if from == to {
+            return;
+        }
+        let (f, t) = (1u64 << from, 1u64 << to);
+        self.for_each(|k| {
+            if *k & f != 0 {
+                *k |= t
+            }
+        });
+    }
+
+    /// `to` knows exactly what `from` knows (a write to an `atomic` global:
+    /// its readers synchronise with the write they read).
+    pub fn overwrite(&mut self, from: u8, to: u8) {
+        if from == to {
+            return;
+        }
+        let (f, t) = (1u64 << from, 1u64 << to);
+        self.for_each(|k| {
+            if *k & f != 0 {
+                *k |= t
+            } else {
+                *k &= !t
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(tid: Tid, write: bool) -> Site {
+        Site { tid, func: 0, pc: 0, write, hint: AccessHint::Plain }
+    }
+
+    #[test]
+    fn unordered_write_write_races_and_lock_orders_them() {
+        let mut r = RaceState::default();
+        let mut hits = vec![];
+        r.access(Loc::Global(0), 0, false, site(0, true), &mut hits);
+        r.access(Loc::Global(0), 1, false, site(1, true), &mut hits);
+        assert_eq!(hits.len(), 1);
+
+        let mut r = RaceState::default();
+        hits.clear();
+        r.access(Loc::Global(0), 0, false, site(0, true), &mut hits);
+        r.propagate(0, 5); // release into lock agent 5
+        r.propagate(5, 1); // acquire by thread 1
+        r.access(Loc::Global(0), 1, false, site(1, false), &mut hits);
+        assert!(hits.is_empty());
+    }
+
+    #[test]
+    fn atomic_operations_do_not_race_with_each_other() {
+        let mut r = RaceState::default();
+        let mut hits = vec![];
+        r.access(Loc::Shape(3), 0, true, site(0, true), &mut hits);
+        r.access(Loc::Shape(3), 1, true, site(1, true), &mut hits);
+        assert!(hits.is_empty());
+        r.access(Loc::Shape(3), 2, false, site(2, false), &mut hits);
+        assert_eq!(hits.len(), 1);
+    }
+
+    #[test]
+    fn overwrite_forgets_older_knowledge() {
+        let mut r = RaceState::default();
+        let mut hits = vec![];
+        r.access(Loc::Global(0), 0, false, site(0, true), &mut hits);
+        r.propagate(0, 7);
+        r.access(Loc::Global(1), 1, false, site(1, true), &mut hits);
+        r.overwrite(1, 7); // agent 7 now knows only what thread 1 knows
+        r.propagate(7, 2);
+        r.access(Loc::Global(0), 2, false, site(2, false), &mut hits);
+        assert_eq!(hits.len(), 1, "thread 2 did not learn of thread 0's write");
+    }
+}
