@@ -351,7 +351,7 @@ impl Machine<'_> {
                 self.push(s, tid, Value::Bool(m));
             }
             Instr::PushExcInfo => {
-                let e = self.peek_owned(s, tid, 0);
+                let e = self.pop(s, tid);
                 s.frame_mut(tid).handling.push(e);
             }
             Instr::PopExcInfo => {

@@ -451,15 +451,17 @@ impl<'a> Parser<'a> {
     }
 
     fn atom(&mut self) -> PR<Ex> {
-        let t = self.peek().clone();
-        let s = t.span;
-        let kind = match t.tok {
-            Tok::Name(name) => ExprKind::Name(name),
+        let s = self.peek_span();
+        let kind = match &self.peek().tok {
+            Tok::Name(_) => match self.bump().tok {
+                Tok::Name(name) => return self.mk(ExprKind::Name(name), s, 1),
+                _ => return Err(self.unexpected()),
+            },
             Tok::Kw(Kw::None) => ExprKind::Const(Const::None),
             Tok::Kw(Kw::True) => ExprKind::Const(Const::Bool(true)),
             Tok::Kw(Kw::False) => ExprKind::Const(Const::Bool(false)),
-            Tok::Int(v) => ExprKind::Const(Const::Int(v)),
-            Tok::Float(v) => ExprKind::Const(Const::Float(v)),
+            Tok::Int(v) => ExprKind::Const(Const::Int(*v)),
+            Tok::Float(v) => ExprKind::Const(Const::Float(*v)),
             Tok::Op("...") => ExprKind::Const(Const::Ellipsis),
             Tok::Str(_) | Tok::FStr { .. } => return self.strings(),
             Tok::Op("(") => return self.paren(),

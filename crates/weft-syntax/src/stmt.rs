@@ -469,8 +469,11 @@ impl<'a> Parser<'a> {
     /// Expression statements and assignments of all kinds.
     fn expr_stmt(&mut self) -> PR<Stmt> {
         let s = self.peek_span();
-        if let Tok::Name(n) = &self.peek().tok {
-            let soft = n.clone();
+        let soft = match &self.peek().tok {
+            Tok::Name(n) if n == "match" || n == "type" || n == "print" => Some(n.clone()),
+            _ => None,
+        };
+        if let Some(soft) = soft {
             let next = &self.peek2().tok;
             let starts_operand = matches!(
                 next,
