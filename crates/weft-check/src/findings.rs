@@ -133,7 +133,11 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                     None => "self-deadlock: a thread re-acquires a Lock it already holds".into(),
                 }
             } else {
-                "deadlock: no thread can move and the program has not ended".to_string()
+                format!(
+                    "no thread can move and the program has not ended ({} thread{} blocked)",
+                    threads.len(),
+                    if threads.len() == 1 { "" } else { "s" }
+                )
             };
             let details = threads.iter().map(|t| blocked_line(prog, t)).collect();
             let (line, col) = threads.iter().find_map(|t| t.at).map(|(f, pc)| {

@@ -196,7 +196,7 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
                 .or_else(|_| if args.kw.iter().all(|(k, _)| matches!(&**k, "sep" | "end" | "flush")) { Ok(()) } else { Err(ops::type_error("print() got an unexpected keyword argument")) })?;
             let sep = args.kw.iter().find(|(k, _)| &**k == "sep").map(|(_, v)| ops::to_str(p, s, v)).unwrap_or(" ".into());
             let text = a.iter().map(|v| ops::to_str(p, s, v)).collect::<Vec<_>>().join(&sep);
-            cx.note(|| format!("print: {text}"));
+            cx.note_always(|| format!("print: {text}"));
             Ok(Value::None)
         }
         BuiltinFn::Len => {

@@ -60,10 +60,20 @@ pub struct Ctx {
     pub notes: Vec<String>,
     /// The step was `time.sleep()`.
     pub yielded: bool,
+    /// Running the local code after a step: only notes that matter (prints,
+    /// exceptions) are kept, so a trace line shows what its step did.
+    pub local: bool,
 }
 
 impl Ctx {
+    /// A note about the step itself.
     pub fn note(&mut self, f: impl FnOnce() -> String) {
+        if self.tracing && !self.local {
+            self.notes.push(f());
+        }
+    }
+    /// A note worth showing even from local code (a print, an uncaught exception).
+    pub fn note_always(&mut self, f: impl FnOnce() -> String) {
         if self.tracing {
             self.notes.push(f());
         }
@@ -183,7 +193,9 @@ impl<'p> Machine<'p> {
         if let Err(e) = self.exec(s, tid, choice, cx) {
             self.throw(s, tid, e, cx);
         }
+        let was_local = std::mem::replace(&mut cx.local, true);
         self.run_local(s, tid, cx);
+        cx.local = was_local;
     }
 
     pub(crate) fn run_local(&self, s: &mut State, tid: Tid, cx: &mut Ctx) {
@@ -358,7 +370,7 @@ impl<'p> Machine<'p> {
             }
             s.threads[tid as usize].frames.pop();
         }
-        cx.note(|| format!("uncaught {}", describe_exc(&e)));
+        cx.note_always(|| format!("uncaught {}", describe_exc(&e)));
         if let Value::Exc(x) = e {
             cx.events.push(Event::Uncaught { tid, exc: x, traceback });
         }

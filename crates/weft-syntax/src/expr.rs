@@ -28,11 +28,11 @@ fn binop(op: &str) -> Option<(BinOp, u8)> {
     })
 }
 
-fn depth_of(xs: &[Ex]) -> u32 {
+pub(crate) fn depth_of(xs: &[Ex]) -> u32 {
     xs.iter().map(|x| x.d).max().unwrap_or(0)
 }
 
-fn exprs(xs: Vec<Ex>) -> Vec<Expr> {
+pub(crate) fn exprs(xs: Vec<Ex>) -> Vec<Expr> {
     xs.into_iter().map(|x| x.e).collect()
 }
 
@@ -77,7 +77,14 @@ impl<'a> Parser<'a> {
         let body = self.test()?;
         let span = kw.span.to(body.e.span);
         let d = 1 + pd.max(body.d);
-        self.mk(ExprKind::Lambda { params, body: Box::new(body.e) }, span, d)
+        self.mk(
+            ExprKind::Lambda {
+                params,
+                body: Box::new(body.e),
+            },
+            span,
+            d,
+        )
     }
 
     /// Parameters of a `def` (up to `)`) or a `lambda` (up to `:`).
@@ -92,7 +99,11 @@ impl<'a> Parser<'a> {
                         Tok::Name(n) => format!("`*{n}` parameters are not supported"),
                         _ => "keyword-only parameters (bare `*`) are not supported".to_string(),
                     };
-                    let e = if matches!(self.peek2().tok, Tok::Name(_)) { self.peek2().span } else { s };
+                    let e = if matches!(self.peek2().tok, Tok::Name(_)) {
+                        self.peek2().span
+                    } else {
+                        s
+                    };
                     return Err(self.err(s.to(e), msg));
                 }
                 Some("**") => {
@@ -140,19 +151,38 @@ impl<'a> Parser<'a> {
     }
 
     fn bool_chain(&mut self, kw: Kw) -> PR<Ex> {
-        let first = if kw == Kw::Or { self.bool_chain(Kw::And)? } else { self.not_test()? };
+        let first = if kw == Kw::Or {
+            self.bool_chain(Kw::And)?
+        } else {
+            self.not_test()?
+        };
         if !self.at_kw(kw) {
             return Ok(first);
         }
         let mut values = vec![first];
         while self.eat_kw(kw) {
-            let v = if kw == Kw::Or { self.bool_chain(Kw::And)? } else { self.not_test()? };
+            let v = if kw == Kw::Or {
+                self.bool_chain(Kw::And)?
+            } else {
+                self.not_test()?
+            };
             values.push(v);
         }
         let span = values[0].e.span.to(values[values.len() - 1].e.span);
         let d = 1 + depth_of(&values);
-        let op = if kw == Kw::Or { BoolOp::Or } else { BoolOp::And };
-        self.mk(ExprKind::BoolOp { op, values: exprs(values) }, span, d)
+        let op = if kw == Kw::Or {
+            BoolOp::Or
+        } else {
+            BoolOp::And
+        };
+        self.mk(
+            ExprKind::BoolOp {
+                op,
+                values: exprs(values),
+            },
+            span,
+            d,
+        )
     }
 
     fn not_test(&mut self) -> PR<Ex> {
@@ -165,7 +195,10 @@ impl<'a> Parser<'a> {
         self.leave();
         let operand = operand?;
         let span = kw.span.to(operand.e.span);
-        let kind = ExprKind::UnaryOp { op: UnaryOp::Not, operand: Box::new(operand.e) };
+        let kind = ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand: Box::new(operand.e),
+        };
         self.mk(kind, span, operand.d + 1)
     }
 
@@ -205,7 +238,11 @@ impl<'a> Parser<'a> {
         }
         let span = left.e.span.to(comparators[comparators.len() - 1].e.span);
         let d = 1 + left.d.max(depth_of(&comparators));
-        let kind = ExprKind::Compare { left: Box::new(left.e), ops, comparators: exprs(comparators) };
+        let kind = ExprKind::Compare {
+            left: Box::new(left.e),
+            ops,
+            comparators: exprs(comparators),
+        };
         self.mk(kind, span, d)
     }
 
@@ -221,7 +258,11 @@ impl<'a> Parser<'a> {
             let right = self.binary(prec + 1)?;
             let span = left.e.span.to(right.e.span);
             let d = 1 + left.d.max(right.d);
-            let kind = ExprKind::BinOp { left: Box::new(left.e), op, right: Box::new(right.e) };
+            let kind = ExprKind::BinOp {
+                left: Box::new(left.e),
+                op,
+                right: Box::new(right.e),
+            };
             left = self.mk(kind, span, d)?;
         }
         Ok(left)
@@ -240,7 +281,10 @@ impl<'a> Parser<'a> {
         self.leave();
         let operand = operand?;
         let span = t.span.to(operand.e.span);
-        let kind = ExprKind::UnaryOp { op, operand: Box::new(operand.e) };
+        let kind = ExprKind::UnaryOp {
+            op,
+            operand: Box::new(operand.e),
+        };
         self.mk(kind, span, operand.d + 1)
     }
 
@@ -260,7 +304,11 @@ impl<'a> Parser<'a> {
         let right = right?;
         let span = left.e.span.to(right.e.span);
         let d = 1 + left.d.max(right.d);
-        let kind = ExprKind::BinOp { left: Box::new(left.e), op: BinOp::Pow, right: Box::new(right.e) };
+        let kind = ExprKind::BinOp {
+            left: Box::new(left.e),
+            op: BinOp::Pow,
+            right: Box::new(right.e),
+        };
         self.mk(kind, span, d)
     }
 
@@ -272,7 +320,10 @@ impl<'a> Parser<'a> {
                     self.bump();
                     let attr = self.expect_name()?;
                     let span = e.e.span.to(attr.span);
-                    let kind = ExprKind::Attribute { value: Box::new(e.e), attr };
+                    let kind = ExprKind::Attribute {
+                        value: Box::new(e.e),
+                        attr,
+                    };
                     e = self.mk(kind, span, e.d + 1)?;
                 }
                 Some("(") => e = self.call(e)?,
@@ -282,7 +333,10 @@ impl<'a> Parser<'a> {
                     let close = self.expect_close("]")?;
                     let span = e.e.span.to(close.span);
                     let d = 1 + e.d.max(index.d);
-                    let kind = ExprKind::Subscript { value: Box::new(e.e), index: Box::new(index.e) };
+                    let kind = ExprKind::Subscript {
+                        value: Box::new(e.e),
+                        index: Box::new(index.e),
+                    };
                     e = self.mk(kind, span, d)?;
                 }
                 _ => return Ok(e),
@@ -299,7 +353,9 @@ impl<'a> Parser<'a> {
             let s = self.peek_span();
             match self.peek_op() {
                 Some("*") => return Err(self.err(s, "`*args` argument unpacking is not supported")),
-                Some("**") => return Err(self.err(s, "`**kwargs` argument unpacking is not supported")),
+                Some("**") => {
+                    return Err(self.err(s, "`**kwargs` argument unpacking is not supported"))
+                }
                 _ => {}
             }
             if matches!(self.peek().tok, Tok::Name(_)) && self.peek2().tok == Tok::Op("=") {
@@ -311,7 +367,10 @@ impl<'a> Parser<'a> {
                 }
                 let value = self.test()?;
                 d = d.max(value.d);
-                keywords.push(Keyword { name, value: value.e });
+                keywords.push(Keyword {
+                    name,
+                    value: value.e,
+                });
             } else {
                 let a = self.test()?;
                 if self.at_kw(Kw::For) {
@@ -333,7 +392,11 @@ impl<'a> Parser<'a> {
         }
         let close = self.expect_close(")")?;
         let span = func.e.span.to(close.span);
-        let kind = ExprKind::Call { func: Box::new(func.e), args: exprs(args), keywords };
+        let kind = ExprKind::Call {
+            func: Box::new(func.e),
+            args: exprs(args),
+            keywords,
+        };
         self.mk(kind, span, d + 1)
     }
 
@@ -350,14 +413,21 @@ impl<'a> Parser<'a> {
             }
             items.push(self.subscript_item()?);
         }
-        let span = items[0].e.span.to(Span::new(self.last_end as usize, self.last_end as usize));
+        let span = items[0]
+            .e
+            .span
+            .to(Span::new(self.last_end as usize, self.last_end as usize));
         let d = 1 + depth_of(&items);
         self.mk(ExprKind::Tuple(exprs(items)), span, d)
     }
 
     fn subscript_item(&mut self) -> PR<Ex> {
         let start = self.peek_span();
-        let lower = if self.at(":") { None } else { Some(self.star_or_test()?) };
+        let lower = if self.at(":") {
+            None
+        } else {
+            Some(self.star_or_test()?)
+        };
         if !self.at(":") {
             return match lower {
                 Some(l) => Ok(l),
@@ -376,9 +446,17 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        let d = 1 + [&lower, &upper, &step].iter().filter_map(|x| x.as_ref().map(|x| x.d)).max().unwrap_or(0);
+        let d = 1 + [&lower, &upper, &step]
+            .iter()
+            .filter_map(|x| x.as_ref().map(|x| x.d))
+            .max()
+            .unwrap_or(0);
         let b = |x: Option<Ex>| x.map(|x| Box::new(x.e));
-        let kind = ExprKind::Slice { lower: b(lower), upper: b(upper), step: b(step) };
+        let kind = ExprKind::Slice {
+            lower: b(lower),
+            upper: b(upper),
+            step: b(step),
+        };
         let span = self.span_from(start);
         self.mk(kind, span, d)
     }
@@ -408,46 +486,6 @@ impl<'a> Parser<'a> {
         let span = items[0].e.span.to(items[items.len() - 1].e.span);
         let d = 1 + depth_of(&items);
         self.mk(ExprKind::Tuple(exprs(items)), span, d)
-    }
-
-    /// One target (`with ... as t`): a `|`-level expression; checked.
-    pub fn single_target(&mut self) -> PR<Ex> {
-        if self.at("*") {
-            let s = self.peek_span();
-            return Err(self.err(s, STARRED));
-        }
-        let t = self.binary(1)?;
-        self.check_target(&t.e, false)?;
-        Ok(t)
-    }
-
-    /// An assignment target of a `for` or a comprehension:
-    /// a `|`-level expression, or a tuple of them; checked.
-    pub fn target_list(&mut self) -> PR<Ex> {
-        let one = |p: &mut Parser| -> PR<Ex> {
-            if p.at("*") {
-                let s = p.peek_span();
-                return Err(p.err(s, STARRED));
-            }
-            p.binary(1)
-        };
-        let first = one(self)?;
-        if !self.at(",") {
-            self.check_target(&first.e, false)?;
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.eat(",") {
-            if !self.at_expr_start() {
-                break;
-            }
-            items.push(one(self)?);
-        }
-        let span = items[0].e.span.to(items[items.len() - 1].e.span);
-        let d = 1 + depth_of(&items);
-        let e = self.mk(ExprKind::Tuple(exprs(items)), span, d)?;
-        self.check_target(&e.e, false)?;
-        Ok(e)
     }
 
     fn atom(&mut self) -> PR<Ex> {
@@ -481,11 +519,7 @@ impl<'a> Parser<'a> {
         let mut pending = String::new();
         let mut is_f = false;
         let mut d = 0;
-        loop {
-            match &self.peek().tok {
-                Tok::Str(_) | Tok::FStr { .. } => {}
-                _ => break,
-            }
+        while matches!(self.peek().tok, Tok::Str(_) | Tok::FStr { .. }) {
             match self.bump().tok {
                 Tok::Str(s) => pending.push_str(&s),
                 Tok::FStr { content, raw } => {
@@ -543,7 +577,10 @@ impl<'a> Parser<'a> {
                 let (generators, gd) = self.comp_for()?;
                 let close = self.expect_close("]")?;
                 let d = 1 + first.d.max(gd);
-                let kind = ExprKind::ListComp { elt: Box::new(first.e), generators };
+                let kind = ExprKind::ListComp {
+                    elt: Box::new(first.e),
+                    generators,
+                };
                 return self.mk(kind, open.span.to(close.span), d);
             }
             items.push(first);
@@ -602,7 +639,10 @@ impl<'a> Parser<'a> {
             return self.mk(ExprKind::Dict(pairs), open.span.to(close.span), d + 1);
         }
         if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
-            return Err(self.err(open.span.to(first.e.span), "set comprehensions are not supported"));
+            return Err(self.err(
+                open.span.to(first.e.span),
+                "set comprehensions are not supported",
+            ));
         }
         let mut items = vec![first];
         while self.eat(",") {
@@ -638,67 +678,12 @@ impl<'a> Parser<'a> {
                 d = d.max(c.d);
                 ifs.push(c.e);
             }
-            gens.push(Comprehension { target: target.e, iter: iter.e, ifs });
+            gens.push(Comprehension {
+                target: target.e,
+                iter: iter.e,
+                ifs,
+            });
         }
         Ok((gens, d))
-    }
-
-    // ----- assignment targets -----
-
-    pub fn check_target(&self, e: &Expr, del: bool) -> PR<()> {
-        match &e.kind {
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            ExprKind::Tuple(xs) | ExprKind::List(xs) => {
-                xs.iter().try_for_each(|x| self.check_target(x, del))
-            }
-            _ => {
-                let verb = if del { "delete" } else { "assign to" };
-                Err(self.err(e.span, format!("cannot {verb} {}", describe(e))))
-            }
-        }
-    }
-
-    pub fn check_aug_target(&self, e: &Expr) -> PR<()> {
-        match &e.kind {
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            _ => {
-                let msg = format!("'{}' is an illegal expression for augmented assignment", describe(e));
-                Err(self.err(e.span, msg))
-            }
-        }
-    }
-
-    pub fn check_ann_target(&self, e: &Expr) -> PR<()> {
-        match &e.kind {
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            ExprKind::Tuple(_) => Err(self.err(e.span, "only single target (not tuple) can be annotated")),
-            ExprKind::List(_) => Err(self.err(e.span, "only single target (not list) can be annotated")),
-            _ => Err(self.err(e.span, "illegal target for annotation")),
-        }
-    }
-}
-
-/// How CPython names an expression that cannot be assigned to.
-pub(crate) fn describe(e: &Expr) -> &'static str {
-    match &e.kind {
-        ExprKind::Call { .. } => "function call",
-        ExprKind::Const(Const::None) => "None",
-        ExprKind::Const(Const::Bool(true)) => "True",
-        ExprKind::Const(Const::Bool(false)) => "False",
-        ExprKind::Const(Const::Ellipsis) => "ellipsis",
-        ExprKind::Const(_) => "literal",
-        ExprKind::FString(_) => "f-string expression",
-        ExprKind::Compare { .. } => "comparison",
-        ExprKind::IfExp { .. } => "conditional expression",
-        ExprKind::Lambda { .. } => "lambda",
-        ExprKind::Dict(_) => "dict literal",
-        ExprKind::Set(_) => "set display",
-        ExprKind::ListComp { .. } => "list comprehension",
-        ExprKind::Tuple(_) => "tuple",
-        ExprKind::List(_) => "list",
-        ExprKind::Name(_) => "name",
-        ExprKind::Attribute { .. } => "attribute",
-        ExprKind::Subscript { .. } => "subscript",
-        _ => "expression",
     }
 }

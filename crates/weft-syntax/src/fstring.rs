@@ -42,7 +42,9 @@ impl<'a> Parser<'a> {
                     i += 2;
                 }
                 b'}' => {
-                    return Err(self.err(Span::new(i, i + 1), "f-string: single '}' is not allowed"));
+                    return Err(
+                        self.err(Span::new(i, i + 1), "f-string: single '}' is not allowed")
+                    );
                 }
                 b'\\' if !raw => {
                     i = escape_at(text, i, end, pending).map_err(|(s, m)| self.err(s, m))?;
@@ -152,7 +154,12 @@ impl<'a> Parser<'a> {
         if j >= end || b[j] != b'}' {
             return Err(expecting(self));
         }
-        let part = FStringPart::Field { expr: expr.e, conversion, format_spec, debug_text };
+        let part = FStringPart::Field {
+            expr: expr.e,
+            conversion,
+            format_spec,
+            debug_text,
+        };
         Ok((part, expr.d, j + 1))
     }
 

@@ -50,7 +50,10 @@ pub enum Tok {
     /// A plain string literal, escapes processed.
     Str(String),
     /// An f-string: the span of its content between the quotes.
-    FStr { content: Span, raw: bool },
+    FStr {
+        content: Span,
+        raw: bool,
+    },
     Op(&'static str),
     Newline,
     Indent,
@@ -130,14 +133,20 @@ impl<'a> Lexer<'a> {
     /// The next token; after the end or an error, the same forever.
     pub fn next_token(&mut self) -> Token {
         if let Some((span, _)) = &self.error {
-            return Token { tok: Tok::Error, span: *span };
+            return Token {
+                tok: Tok::Error,
+                span: *span,
+            };
         }
         match self.lex() {
             Ok(t) => t,
             Err(e) => {
                 let span = e.0;
                 self.error = Some(e);
-                Token { tok: Tok::Error, span }
+                Token {
+                    tok: Tok::Error,
+                    span,
+                }
             }
         }
     }
@@ -159,7 +168,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn tok(&self, tok: Tok, start: usize, end: usize) -> Token {
-        Token { tok, span: Span::new(start, end) }
+        Token {
+            tok,
+            span: Span::new(start, end),
+        }
     }
 
     fn lex(&mut self) -> Result<Token, LexError> {
@@ -194,7 +206,10 @@ impl<'a> Lexer<'a> {
                     match self.byte(p) {
                         Some(b'\n') => self.pos = p + 1,
                         None => {
-                            return Err((Span::new(self.pos, p), "unexpected EOF while parsing".into()))
+                            return Err((
+                                Span::new(self.pos, p),
+                                "unexpected EOF while parsing".into(),
+                            ))
                         }
                         Some(_) => {
                             return Err((
@@ -271,7 +286,12 @@ impl<'a> Lexer<'a> {
             None | Some(b'#' | b'\n' | b'\r' | b'\\') => return Ok(None),
             _ => {}
         }
-        let inconsistent = || (Span::new(p, p), "inconsistent use of tabs and spaces in indentation".to_string());
+        let inconsistent = || {
+            (
+                Span::new(p, p),
+                "inconsistent use of tabs and spaces in indentation".to_string(),
+            )
+        };
         let (top, top_alt) = self.indents.last().copied().unwrap_or((0, 0));
         if col == top {
             if alt != top_alt {
@@ -307,7 +327,9 @@ impl<'a> Lexer<'a> {
 
     fn token(&mut self) -> Result<Token, LexError> {
         let start = self.pos;
-        let Some(c) = self.char_at(start) else { return self.eof() };
+        let Some(c) = self.char_at(start) else {
+            return self.eof();
+        };
         if is_id_start(c) {
             let mut p = start;
             while let Some(c) = self.char_at(p) {
@@ -319,7 +341,10 @@ impl<'a> Lexer<'a> {
             let word = &self.text[start..p];
             if matches!(self.byte(p), Some(b'\'' | b'"')) && word.len() <= 2 {
                 let lower = word.to_ascii_lowercase();
-                if matches!(lower.as_str(), "r" | "u" | "f" | "b" | "rf" | "fr" | "br" | "rb") {
+                if matches!(
+                    lower.as_str(),
+                    "r" | "u" | "f" | "b" | "rf" | "fr" | "br" | "rb"
+                ) {
                     self.pos = p;
                     return self.string(start, &lower);
                 }
@@ -331,14 +356,19 @@ impl<'a> Lexer<'a> {
             };
             return Ok(self.tok(tok, start, p));
         }
-        if c.is_ascii_digit() || (c == '.' && self.byte(start + 1).is_some_and(|b| b.is_ascii_digit())) {
+        if c.is_ascii_digit()
+            || (c == '.' && self.byte(start + 1).is_some_and(|b| b.is_ascii_digit()))
+        {
             return self.number();
         }
         if c == '\'' || c == '"' {
             return self.string(start, "");
         }
         if c == '\0' {
-            return Err((Span::new(start, start + 1), "source code cannot contain null bytes".into()));
+            return Err((
+                Span::new(start, start + 1),
+                "source code cannot contain null bytes".into(),
+            ));
         }
         let rest = &self.bytes[start..self.end];
         let op = OPS3
@@ -395,7 +425,11 @@ impl<'a> Lexer<'a> {
         let content_start = self.pos + qlen;
         let mut p = content_start;
         let unterminated = || {
-            let what = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
+            let what = if triple {
+                "unterminated triple-quoted string literal"
+            } else {
+                "unterminated string literal"
+            };
             (Span::new(start, content_start), what.to_string())
         };
         let content_end = loop {
@@ -429,7 +463,10 @@ impl<'a> Lexer<'a> {
         }
         let raw = prefix.contains('r');
         let tok = if prefix.contains('f') {
-            Tok::FStr { content: Span::new(content_start, content_end), raw }
+            Tok::FStr {
+                content: Span::new(content_start, content_end),
+                raw,
+            }
         } else if raw {
             Tok::Str(self.text[content_start..content_end].to_string())
         } else {
@@ -450,7 +487,10 @@ impl<'a> Lexer<'a> {
                     p += 1;
                 }
                 Some(b'_') => {
-                    if !self.byte(p + 1).is_some_and(|b| (b as char).is_digit(radix)) {
+                    if !self
+                        .byte(p + 1)
+                        .is_some_and(|b| (b as char).is_digit(radix))
+                    {
                         return Err((Span::new(p, p + 1), format!("invalid {what} literal")));
                     }
                     p += 1;
@@ -462,7 +502,10 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self) -> Result<Token, LexError> {
         let start = self.pos;
-        let radix = match (self.byte(start), self.byte(start + 1).map(|b| b.to_ascii_lowercase())) {
+        let radix = match (
+            self.byte(start),
+            self.byte(start + 1).map(|b| b.to_ascii_lowercase()),
+        ) {
             (Some(b'0'), Some(b'x')) => Some((16, "hexadecimal")),
             (Some(b'0'), Some(b'o')) => Some((8, "octal")),
             (Some(b'0'), Some(b'b')) => Some((2, "binary")),
@@ -485,11 +528,17 @@ impl<'a> Lexer<'a> {
             if n == 0 {
                 return Err((Span::new(start, end), format!("invalid {what} literal")));
             }
-            let clean: String = self.text[start + 2..end].chars().filter(|&c| c != '_').collect();
+            let clean: String = self.text[start + 2..end]
+                .chars()
+                .filter(|&c| c != '_')
+                .collect();
             self.pos = end;
             let span = Span::new(start, end);
             return match i64::from_str_radix(&clean, radix) {
-                Ok(v) => Ok(Token { tok: Tok::Int(v), span }),
+                Ok(v) => Ok(Token {
+                    tok: Tok::Int(v),
+                    span,
+                }),
                 Err(_) => Err((span, "integer literal too large".into())),
             };
         }
@@ -514,17 +563,26 @@ impl<'a> Lexer<'a> {
             }
         }
         if matches!(self.byte(p), Some(b'j' | b'J')) {
-            return Err((Span::new(start, p + 1), "complex literals are not supported".into()));
+            return Err((
+                Span::new(start, p + 1),
+                "complex literals are not supported".into(),
+            ));
         }
         if let Some(c) = self.char_at(p).filter(|&c| is_id_continue(c)) {
-            return Err((Span::new(p, p + c.len_utf8()), "invalid decimal literal".into()));
+            return Err((
+                Span::new(p, p + c.len_utf8()),
+                "invalid decimal literal".into(),
+            ));
         }
         self.pos = p;
         let span = Span::new(start, p);
         let clean: String = self.text[start..p].chars().filter(|&c| c != '_').collect();
         if is_float {
             return match clean.parse::<f64>() {
-                Ok(v) => Ok(Token { tok: Tok::Float(v), span }),
+                Ok(v) => Ok(Token {
+                    tok: Tok::Float(v),
+                    span,
+                }),
                 Err(_) => Err((span, "invalid decimal literal".into())),
             };
         }
@@ -534,7 +592,10 @@ impl<'a> Lexer<'a> {
             return Err((span, msg.into()));
         }
         match clean.parse::<i64>() {
-            Ok(v) => Ok(Token { tok: Tok::Int(v), span }),
+            Ok(v) => Ok(Token {
+                tok: Tok::Int(v),
+                span,
+            }),
             Err(_) => Err((span, "integer literal too large".into())),
         }
     }
@@ -587,7 +648,11 @@ pub fn escape_at(text: &str, i: usize, end: usize, out: &mut String) -> Result<u
         return Ok(i + 2);
     }
     if c == b'\r' {
-        let next = if b.get(i + 2) == Some(&b'\n') && i + 2 < end { i + 3 } else { i + 2 };
+        let next = if b.get(i + 2) == Some(&b'\n') && i + 2 < end {
+            i + 3
+        } else {
+            i + 2
+        };
         return Ok(next);
     }
     if (b'0'..=b'7').contains(&c) {
@@ -623,7 +688,9 @@ pub fn escape_at(text: &str, i: usize, end: usize, out: &mut String) -> Result<u
         };
         return Err((Span::new(i, (i + 2).min(end)), msg.into()));
     };
-    let v = hex.iter().fold(0u32, |v, d| v * 16 + (*d as char).to_digit(16).unwrap_or(0));
+    let v = hex
+        .iter()
+        .fold(0u32, |v, d| v * 16 + (*d as char).to_digit(16).unwrap_or(0));
     match char::from_u32(v) {
         Some(ch) => out.push(ch),
         None => return Err((Span::new(i, digits_end), "illegal Unicode character".into())),

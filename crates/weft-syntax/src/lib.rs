@@ -12,9 +12,12 @@
 pub mod ast;
 mod expr;
 mod fstring;
-pub mod lexer;
+mod lexer;
+#[cfg(test)]
+mod lexer_tests;
 mod parser;
 mod stmt;
+mod targets;
 
 pub use ast::*;
 pub use lexer::MAX_DEPTH;

@@ -78,7 +78,10 @@ impl<'a> Parser<'a> {
 
     pub fn bump(&mut self) -> Token {
         self.fill(1);
-        let t = self.buf.pop_front().unwrap_or(Token { tok: Tok::End, span: Span::default() });
+        let t = self.buf.pop_front().unwrap_or(Token {
+            tok: Tok::End,
+            span: Span::default(),
+        });
         if !matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent | Tok::End) {
             self.last_end = t.span.end;
         }
@@ -266,7 +269,8 @@ impl<'a> Parser<'a> {
                     Tok::End => break,
                     Tok::Error => {
                         if let Some(open) = self.lex.unclosed {
-                            if self.src.program_line(open.start) < self.src.program_line(span.start) {
+                            if self.src.program_line(open.start) < self.src.program_line(span.start)
+                            {
                                 return self.lex_error();
                             }
                         }
@@ -298,11 +302,17 @@ impl<'a> Parser<'a> {
         if d > MAX_DEPTH {
             return Err(self.err(span, TOO_DEEP));
         }
-        Ok(Ex { e: Expr { kind, span }, d })
+        Ok(Ex {
+            e: Expr { kind, span },
+            d,
+        })
     }
 
     pub fn span_from(&self, start: Span) -> Span {
-        Span { start: start.start, end: self.last_end.max(start.start) }
+        Span {
+            start: start.start,
+            end: self.last_end.max(start.start),
+        }
     }
 
     // ----- entry points -----

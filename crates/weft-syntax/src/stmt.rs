@@ -28,7 +28,10 @@ fn aug_op(op: &str) -> Option<BinOp> {
 
 impl<'a> Parser<'a> {
     fn stmt(&self, kind: StmtKind, start: Span) -> Stmt {
-        Stmt { kind, span: self.span_from(start) }
+        Stmt {
+            kind,
+            span: self.span_from(start),
+        }
     }
 
     /// One statement line (or compound statement), appended to `out`.
@@ -61,7 +64,9 @@ impl<'a> Parser<'a> {
         self.bump();
         if self.peek().tok != Tok::Indent {
             let line = self.src.file_line_col(header.start).0;
-            return Err(self.expected(&format!("expected an indented block after {what} on line {line}")));
+            return Err(self.expected(&format!(
+                "expected an indented block after {what} on line {line}"
+            )));
         }
         let indent = self.bump();
         self.enter(indent.span)?;
@@ -106,7 +111,11 @@ impl<'a> Parser<'a> {
 
     fn if_stmt(&mut self) -> PR<Stmt> {
         let kw = self.bump();
-        let what = if kw.tok == Tok::Kw(Kw::If) { "'if' statement" } else { "'elif' statement" };
+        let what = if kw.tok == Tok::Kw(Kw::If) {
+            "'if' statement"
+        } else {
+            "'elif' statement"
+        };
         let test = self.condition()?;
         let body = self.colon_block(what, kw.span)?;
         let orelse = if self.at_kw(Kw::Elif) {
@@ -136,7 +145,15 @@ impl<'a> Parser<'a> {
         let iter = self.testlist()?.e;
         let body = self.loop_body("'for' statement", kw.span)?;
         let orelse = self.else_block()?;
-        Ok(self.stmt(StmtKind::For { target, iter, body, orelse }, kw.span))
+        Ok(self.stmt(
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            },
+            kw.span,
+        ))
     }
 
     fn try_stmt(&mut self) -> PR<Stmt> {
@@ -156,7 +173,9 @@ impl<'a> Parser<'a> {
             if !self.at(":") {
                 let t = self.test()?;
                 if self.at(",") {
-                    return Err(self.err(t.e.span, "multiple exception types must be parenthesized"));
+                    return Err(
+                        self.err(t.e.span, "multiple exception types must be parenthesized")
+                    );
                 }
                 typ = Some(t.e);
                 if self.eat_kw(Kw::As) {
@@ -165,9 +184,18 @@ impl<'a> Parser<'a> {
             }
             let hbody = self.colon_block("'except' statement", ek.span)?;
             let span = self.span_from(ek.span);
-            handlers.push(ExceptHandler { typ, name, body: hbody, span });
+            handlers.push(ExceptHandler {
+                typ,
+                name,
+                body: hbody,
+                span,
+            });
         }
-        let orelse = if handlers.is_empty() { Vec::new() } else { self.else_block()? };
+        let orelse = if handlers.is_empty() {
+            Vec::new()
+        } else {
+            self.else_block()?
+        };
         let mut finalbody = Vec::new();
         if self.at_kw(Kw::Finally) {
             let fk = self.bump();
@@ -175,12 +203,24 @@ impl<'a> Parser<'a> {
         } else if handlers.is_empty() {
             return Err(self.expected("expected 'except' or 'finally' block"));
         }
-        Ok(self.stmt(StmtKind::Try { body, handlers, orelse, finalbody }, kw.span))
+        Ok(self.stmt(
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            },
+            kw.span,
+        ))
     }
 
     fn with_item(&mut self) -> PR<WithItem> {
         let context = self.test()?.e;
-        let target = if self.eat_kw(Kw::As) { Some(self.single_target()?.e) } else { None };
+        let target = if self.eat_kw(Kw::As) {
+            Some(self.single_target()?.e)
+        } else {
+            None
+        };
         Ok(WithItem { context, target })
     }
 
@@ -255,7 +295,12 @@ impl<'a> Parser<'a> {
         let body = self.colon_block("function definition", kw.span);
         (self.in_func, self.loops) = saved;
         let body = body?;
-        let def = FunctionDef { name, params, body, decorators };
+        let def = FunctionDef {
+            name,
+            params,
+            body,
+            decorators,
+        };
         Ok(self.stmt(StmtKind::FunctionDef(def), kw.span))
     }
 
@@ -267,14 +312,17 @@ impl<'a> Parser<'a> {
             while !self.at(")") {
                 let s = self.peek_span();
                 match self.peek_op() {
-                    Some("*") => return Err(self.err(s, "`*args` argument unpacking is not supported")),
+                    Some("*") => {
+                        return Err(self.err(s, "`*args` argument unpacking is not supported"))
+                    }
                     Some("**") => {
                         return Err(self.err(s, "`**kwargs` argument unpacking is not supported"))
                     }
                     _ => {}
                 }
                 if matches!(self.peek().tok, Tok::Name(_)) && self.peek2().tok == Tok::Op("=") {
-                    let msg = "keyword arguments in class definitions (`metaclass=`) are not supported";
+                    let msg =
+                        "keyword arguments in class definitions (`metaclass=`) are not supported";
                     return Err(self.err(s, msg));
                 }
                 bases.push(self.test()?.e);
@@ -289,7 +337,12 @@ impl<'a> Parser<'a> {
         let body = self.colon_block("class definition", kw.span);
         (self.in_func, self.loops) = saved;
         let body = body?;
-        let def = ClassDef { name, bases, body, decorators };
+        let def = ClassDef {
+            name,
+            bases,
+            body,
+            decorators,
+        };
         Ok(self.stmt(StmtKind::ClassDef(def), kw.span))
     }
 
@@ -342,7 +395,11 @@ impl<'a> Parser<'a> {
                 if self.at_kw(Kw::Yield) {
                     return Err(self.yield_error());
                 }
-                let value = if self.at_stmt_end() { None } else { Some(self.testlist()?.e) };
+                let value = if self.at_stmt_end() {
+                    None
+                } else {
+                    Some(self.testlist()?.e)
+                };
                 StmtKind::Return(value)
             }
             Kw::Raise => {
@@ -371,7 +428,11 @@ impl<'a> Parser<'a> {
             Kw::Assert => {
                 self.bump();
                 let test = self.test()?.e;
-                let msg = if self.eat(",") { Some(self.test()?.e) } else { None };
+                let msg = if self.eat(",") {
+                    Some(self.test()?.e)
+                } else {
+                    None
+                };
                 StmtKind::Assert { test, msg }
             }
             Kw::Del => {
@@ -426,8 +487,16 @@ impl<'a> Parser<'a> {
             let id = self.expect_name()?;
             (id.name, id.span)
         };
-        let asname = if self.eat_kw(Kw::As) { Some(self.expect_name()?) } else { None };
-        Ok(Alias { name, asname, span: self.span_from(span) })
+        let asname = if self.eat_kw(Kw::As) {
+            Some(self.expect_name()?)
+        } else {
+            None
+        };
+        Ok(Alias {
+            name,
+            asname,
+            span: self.span_from(span),
+        })
     }
 
     fn import_from(&mut self) -> PR<StmtKind> {
@@ -447,7 +516,10 @@ impl<'a> Parser<'a> {
         self.expect_kw(Kw::Import)?;
         if self.at("*") {
             let star = self.bump();
-            return Err(self.err(kw.span.to(star.span), "`from ... import *` is not supported"));
+            return Err(self.err(
+                kw.span.to(star.span),
+                "`from ... import *` is not supported",
+            ));
         }
         let paren = self.eat("(");
         let mut names = Vec::new();
@@ -479,7 +551,13 @@ impl<'a> Parser<'a> {
                 next,
                 Tok::Name(_) | Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::FStr { .. }
             );
-            if soft == "match" && (starts_operand || matches!(next, Tok::Op("{") | Tok::Kw(Kw::None | Kw::True | Kw::False | Kw::Not))) {
+            if soft == "match"
+                && (starts_operand
+                    || matches!(
+                        next,
+                        Tok::Op("{") | Tok::Kw(Kw::None | Kw::True | Kw::False | Kw::Not)
+                    ))
+            {
                 return Err(self.err(s, "`match` statements are not supported"));
             }
             if soft == "type" && matches!(next, Tok::Name(_)) {
@@ -502,11 +580,20 @@ impl<'a> Parser<'a> {
                 }
                 exprs.push(self.testlist()?.e);
             }
-            let value = exprs.pop().unwrap_or(Expr { kind: ExprKind::Tuple(Vec::new()), span: s });
+            let value = exprs.pop().unwrap_or(Expr {
+                kind: ExprKind::Tuple(Vec::new()),
+                span: s,
+            });
             for t in &exprs {
                 self.check_target(t, false)?;
             }
-            return Ok(self.stmt(StmtKind::Assign { targets: exprs, value }, s));
+            return Ok(self.stmt(
+                StmtKind::Assign {
+                    targets: exprs,
+                    value,
+                },
+                s,
+            ));
         }
         if let Some(op) = self.peek_op().and_then(aug_op) {
             self.check_aug_target(&first.e)?;
@@ -515,7 +602,14 @@ impl<'a> Parser<'a> {
                 return Err(self.yield_error());
             }
             let value = self.testlist()?.e;
-            return Ok(self.stmt(StmtKind::AugAssign { target: first.e, op, value }, s));
+            return Ok(self.stmt(
+                StmtKind::AugAssign {
+                    target: first.e,
+                    op,
+                    value,
+                },
+                s,
+            ));
         }
         if self.at(":") {
             if self.at_name_match_call(&first.e) && matches!(self.peek2().tok, Tok::Newline) {
@@ -524,8 +618,16 @@ impl<'a> Parser<'a> {
             self.check_ann_target(&first.e)?;
             self.bump();
             let annotation = self.test()?.e;
-            let value = if self.eat("=") { Some(self.testlist()?.e) } else { None };
-            let kind = StmtKind::AnnAssign { target: first.e, annotation, value };
+            let value = if self.eat("=") {
+                Some(self.testlist()?.e)
+            } else {
+                None
+            };
+            let kind = StmtKind::AnnAssign {
+                target: first.e,
+                annotation,
+                value,
+            };
             return Ok(self.stmt(kind, s));
         }
         Ok(self.stmt(StmtKind::Expr(first.e), s))

@@ -9,7 +9,10 @@ fn arithmetic_precedence() {
     assert_eq!(d("1 + 2 * 3"), "(+ 1 (* 2 3))");
     assert_eq!(d("1 - 2 - 3"), "(- (- 1 2) 3)");
     assert_eq!(d("a / b // c % d @ e"), "(@ (% (// (/ a b) c) d) e)");
-    assert_eq!(d("a | b ^ c & d << e + f"), "(| a (^ b (& c (<< d (+ e f)))))");
+    assert_eq!(
+        d("a | b ^ c & d << e + f"),
+        "(| a (^ b (& c (<< d (+ e f)))))"
+    );
     assert_eq!(d("a >> b << c"), "(<< (>> a b) c)");
     assert_eq!(d("(1 + 2) * 3"), "(* (+ 1 2) 3)");
 }
@@ -44,7 +47,10 @@ fn chained_comparisons() {
     assert_eq!(d("x not in y"), "(cmp x not in y)");
     assert_eq!(d("x is not None"), "(cmp x is not None)");
     assert_eq!(d("x is None"), "(cmp x is None)");
-    assert_eq!(d("0 <= i < len(a) in b"), "(cmp 0 <= i < (call len a) in b)");
+    assert_eq!(
+        d("0 <= i < len(a) in b"),
+        "(cmp 0 <= i < (call len a) in b)"
+    );
     assert_eq!(d("a + 1 < b * 2"), "(cmp (+ a 1) < (* b 2))");
     assert_eq!(d("a | b == c"), "(cmp (| a b) == c)");
 }
@@ -54,11 +60,20 @@ fn primaries() {
     assert_eq!(d("a.b.c"), "(. (. a b) c)");
     assert_eq!(d("f(x)(y)"), "(call (call f x) y)");
     assert_eq!(d("a[1][2]"), "([] ([] a 1) 2)");
-    assert_eq!(d("obj.m(1, k=2).x[0]"), "([] (. (call (. obj m) 1 k=2) x) 0)");
+    assert_eq!(
+        d("obj.m(1, k=2).x[0]"),
+        "([] (. (call (. obj m) 1 k=2) x) 0)"
+    );
     assert_eq!(d("f()"), "(call f)");
     assert_eq!(d("f(a, b,)"), "(call f a b)");
-    assert_eq!(d("threading.Thread(target=work, args=(1,))"), "(call (. threading Thread) target=work args=(tuple 1))");
-    assert_eq!(d("f(lambda: 1, x if y else z)"), "(call f (lambda () 1) (if y x z))");
+    assert_eq!(
+        d("threading.Thread(target=work, args=(1,))"),
+        "(call (. threading Thread) target=work args=(tuple 1))"
+    );
+    assert_eq!(
+        d("f(lambda: 1, x if y else z)"),
+        "(call f (lambda () 1) (if y x z))"
+    );
 }
 
 #[test]
@@ -71,7 +86,10 @@ fn subscripts_and_slices() {
     assert_eq!(d("a[::-1]"), "([] a (slice _ _ (neg 1)))");
     assert_eq!(d("a[i:]"), "([] a (slice i _ _))");
     assert_eq!(d("a[:j:]"), "([] a (slice _ j _))");
-    assert_eq!(d("a[1:2, ::3]"), "([] a (tuple (slice 1 2 _) (slice _ _ 3)))");
+    assert_eq!(
+        d("a[1:2, ::3]"),
+        "([] a (tuple (slice 1 2 _) (slice _ _ 3)))"
+    );
 }
 
 #[test]
@@ -129,9 +147,18 @@ fn list_comprehensions() {
         d("[x * y for x in a if x for y in b if y > 0 if y < 9]"),
         "(listcomp (* x y) (for x a (if x)) (for y b (if (cmp y > 0)) (if (cmp y < 9))))"
     );
-    assert_eq!(d("[(i, j) for i, j in pairs]"), "(listcomp (tuple i j) (for (tuple i j) pairs))");
-    assert_eq!(d("[threading.Thread(target=w) for _ in range(2)]"), "(listcomp (call (. threading Thread) target=w) (for _ (call range 2)))");
-    assert_eq!(d("[a if c else b for c in d]"), "(listcomp (if c a b) (for c d))");
+    assert_eq!(
+        d("[(i, j) for i, j in pairs]"),
+        "(listcomp (tuple i j) (for (tuple i j) pairs))"
+    );
+    assert_eq!(
+        d("[threading.Thread(target=w) for _ in range(2)]"),
+        "(listcomp (call (. threading Thread) target=w) (for _ (call range 2)))"
+    );
+    assert_eq!(
+        d("[a if c else b for c in d]"),
+        "(listcomp (if c a b) (for c d))"
+    );
 }
 
 #[test]
@@ -151,7 +178,10 @@ fn fstrings() {
     assert_eq!(d("f'{x = !r:5}'"), r#"(f {x dbg="x = "!r:5})"#);
     assert_eq!(d("f'{{}}{{x}}'"), r#"(f "{}{x}")"#);
     assert_eq!(d("f'{a + b * 2}'"), "(f {(+ a (* b 2))})");
-    assert_eq!(d("f'{a == b} {a != b} {a >= b}'"), r#"(f {(cmp a == b)} " " {(cmp a != b)} " " {(cmp a >= b)})"#);
+    assert_eq!(
+        d("f'{a == b} {a != b} {a >= b}'"),
+        r#"(f {(cmp a == b)} " " {(cmp a != b)} " " {(cmp a >= b)})"#
+    );
     assert_eq!(d("f'{d[\"k\"]}'"), "(f {([] d \"k\")})");
     assert_eq!(d("f'{ {1: 2}[1] }'"), "(f {([] (dict 1:2) 1)})");
     assert_eq!(d("f'{x[1:2]}'"), "(f {([] x (slice 1 2 _))})");
@@ -175,12 +205,26 @@ fn fstrings_concatenate_with_plain_strings() {
 fn fstring_field_spans_point_into_the_source() {
     let src = "  f'ab{count + 1}' f'{zz!r}'";
     let e = expr(src);
-    let ExprKind::FString(parts) = &e.kind else { panic!("{e:?}") };
-    let FStringPart::Field { expr: f, .. } = &parts[1] else { panic!() };
-    assert_eq!(&src[f.span.start as usize..f.span.end as usize], "count + 1");
-    let ExprKind::BinOp { left, .. } = &f.kind else { panic!() };
-    assert_eq!(&src[left.span.start as usize..left.span.end as usize], "count");
-    let FStringPart::Field { expr: z, .. } = &parts[2] else { panic!() };
+    let ExprKind::FString(parts) = &e.kind else {
+        panic!("{e:?}")
+    };
+    let FStringPart::Field { expr: f, .. } = &parts[1] else {
+        panic!()
+    };
+    assert_eq!(
+        &src[f.span.start as usize..f.span.end as usize],
+        "count + 1"
+    );
+    let ExprKind::BinOp { left, .. } = &f.kind else {
+        panic!()
+    };
+    assert_eq!(
+        &src[left.span.start as usize..left.span.end as usize],
+        "count"
+    );
+    let FStringPart::Field { expr: z, .. } = &parts[2] else {
+        panic!()
+    };
     assert_eq!(&src[z.span.start as usize..z.span.end as usize], "zz");
     assert_eq!(&src[e.span.start as usize..e.span.end as usize], src.trim());
 }
@@ -190,9 +234,17 @@ fn spans_cover_the_expression() {
     let src = "foo(a, b=1)[2].c + -d";
     let e = expr(src);
     assert_eq!((e.span.start, e.span.end), (0, src.len() as u32));
-    let ExprKind::BinOp { left, right, .. } = &e.kind else { panic!() };
-    assert_eq!(&src[left.span.start as usize..left.span.end as usize], "foo(a, b=1)[2].c");
-    assert_eq!(&src[right.span.start as usize..right.span.end as usize], "-d");
+    let ExprKind::BinOp { left, right, .. } = &e.kind else {
+        panic!()
+    };
+    assert_eq!(
+        &src[left.span.start as usize..left.span.end as usize],
+        "foo(a, b=1)[2].c"
+    );
+    assert_eq!(
+        &src[right.span.start as usize..right.span.end as usize],
+        "-d"
+    );
 }
 
 #[test]

@@ -14,7 +14,12 @@ fn result(src: &str) -> Result<Module, String> {
 
 /// Run on a thread with a small stack, as a grading worker might.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(1 << 20).spawn(f).unwrap().join().unwrap()
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
 }
 
 #[test]
@@ -30,7 +35,14 @@ fn hundred_thousand_open_parens() {
 #[test]
 fn nesting_up_to_the_limit_parses_on_a_small_stack() {
     on_small_stack(|| {
-        for (open, close) in [("(", ")"), ("[", "]"), ("f(", ")"), ("{1: ", "}"), ("x[", "]"), ("[i for i in ", "]")] {
+        for (open, close) in [
+            ("(", ")"),
+            ("[", "]"),
+            ("f(", ")"),
+            ("{1: ", "}"),
+            ("x[", "]"),
+            ("[i for i in ", "]"),
+        ] {
             let src = format!("x = {}1{}", open.repeat(190), close.repeat(190));
             assert!(result(&src).is_ok(), "{open}: {:?}", result(&src).err());
         }
@@ -46,7 +58,15 @@ fn nesting_up_to_the_limit_parses_on_a_small_stack() {
 #[test]
 fn deep_prefix_operators_and_power_chains() {
     on_small_stack(|| {
-        for unit in ["-", "not ", "~", "lambda: ", "2 ** ", "a if b else ", "await "] {
+        for unit in [
+            "-",
+            "not ",
+            "~",
+            "lambda: ",
+            "2 ** ",
+            "a if b else ",
+            "await ",
+        ] {
             let src = format!("x = {}1", unit.repeat(100_000));
             let e = result(&src).unwrap_err();
             assert!(e == TOO_DEEP || e.contains("not supported"), "{unit}: {e}");
@@ -102,7 +122,11 @@ fn deeply_nested_blocks() {
         let mut src = String::new();
         for i in 0..150usize {
             src.push_str(&" ".repeat(i));
-            src.push_str(if i % 2 == 0 { "while x:\n" } else { "with a:\n" });
+            src.push_str(if i % 2 == 0 {
+                "while x:\n"
+            } else {
+                "with a:\n"
+            });
         }
         src.push_str(&" ".repeat(150));
         src.push_str("break\n");
@@ -146,7 +170,11 @@ fn timed(src: &str) -> Duration {
 fn large_inputs_are_linear() {
     // 10 MB in a release build (about 0.3 s); unoptimised builds are ~10x
     // slower, so they check 1 MB: this bounds the order of growth.
-    let (mb, limit) = if cfg!(debug_assertions) { (1, 5) } else { (10, 1) };
+    let (mb, limit) = if cfg!(debug_assertions) {
+        (1, 5)
+    } else {
+        (10, 1)
+    };
     let unit = "def producer(n):\n    global produced\n    for i in range(n):\n        with cond:\n            while len(buffer) >= BUFFER_SIZE:\n                cond.wait()  # wait for room\n            buffer.append(i)\n            x = foo(a, b[1], c.d) + 2 * (e - f) if g else [h for h in i]\n    assert consumed <= produced, f\"consumed {consumed} > produced {produced}\"\n\n";
     let src = unit.repeat((mb << 20) / unit.len());
     let m = result(&src).unwrap();
@@ -176,10 +204,62 @@ fn large_inputs_are_linear() {
 fn garbage_never_panics() {
     // A small deterministic fuzzer: random tokens and bytes.
     let pieces = [
-        "(", ")", "[", "]", "{", "}", ":", ",", "=", "\n", "    ", "\t", "if", "else", "for", "in", "x",
-        "1", "'a'", "f'{", "}'", "\"", "'''", "\\", "#", "lambda", "*", "**", ".", "é", "😀", "\r", ";",
-        "def", "class", "@", "not", "yield", "0x", "1e", "_", "f'{x!r:>3}'", "b'", "rf'\\", "\u{feff}",
-        ":=", "->", "...", "async", "await", "try", "except", "with", "as", "\0", "\x0c",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ":",
+        ",",
+        "=",
+        "\n",
+        "    ",
+        "\t",
+        "if",
+        "else",
+        "for",
+        "in",
+        "x",
+        "1",
+        "'a'",
+        "f'{",
+        "}'",
+        "\"",
+        "'''",
+        "\\",
+        "#",
+        "lambda",
+        "*",
+        "**",
+        ".",
+        "é",
+        "😀",
+        "\r",
+        ";",
+        "def",
+        "class",
+        "@",
+        "not",
+        "yield",
+        "0x",
+        "1e",
+        "_",
+        "f'{x!r:>3}'",
+        "b'",
+        "rf'\\",
+        "\u{feff}",
+        ":=",
+        "->",
+        "...",
+        "async",
+        "await",
+        "try",
+        "except",
+        "with",
+        "as",
+        "\0",
+        "\x0c",
     ];
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = move || {

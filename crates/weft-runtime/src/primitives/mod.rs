@@ -109,6 +109,8 @@ pub fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, arg
         Object::List(_) | Object::Dict(_) => unreachable!("containers are dispatched in builtins"),
     };
     match &r {
+        Ok(CallResult::Return(Value::None)) if method == Method::Start => {}
+        Ok(CallResult::Return(Value::None)) => cx.note(|| format!("{name}.{}()", method.name())),
         Ok(CallResult::Return(v)) => cx.note(|| format!("{name}.{}() → {}", method.name(), ops::repr(m.prog, s, v))),
         Ok(CallResult::Pending(_)) => cx.note(|| format!("{name}.{}() blocks", method.name())),
         Err(e) => cx.note(|| format!("{name}.{}() raises {}", method.name(), crate::machine::describe_exc(e))),
@@ -245,10 +247,7 @@ pub fn blocked_on(m: &Machine, s: &State, tid: Tid) -> Blocked {
     b.what = format!("{}.{}()", m.object_name(s, id), method.name());
     match (s.obj(id), method) {
         (Object::Thread(t), _) => {
-            b.what = format!("join {}", t.name);
-            if let Some(t) = t.tid {
-                b.holders = vec![t];
-            }
+            b.what = format!("{}.join() until {} finishes", m.object_name(s, id), t.name);
         }
         (_, Method::Acquire) if lock.is_some() => {
             let l = lock.unwrap();

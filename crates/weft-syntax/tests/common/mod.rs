@@ -64,7 +64,13 @@ pub fn dump(e: &Expr) -> String {
         ExprKind::Name(n) => n.clone(),
         ExprKind::Const(c) => match c {
             Const::None => "None".into(),
-            Const::Bool(b) => if *b { "True".into() } else { "False".into() },
+            Const::Bool(b) => {
+                if *b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             Const::Int(i) => i.to_string(),
             Const::Float(f) => format!("{f:?}"),
             Const::Str(s) => format!("{s:?}"),
@@ -75,7 +81,12 @@ pub fn dump(e: &Expr) -> String {
                 .iter()
                 .map(|p| match p {
                     FStringPart::Literal(s) => format!("{s:?}"),
-                    FStringPart::Field { expr, conversion, format_spec, debug_text } => {
+                    FStringPart::Field {
+                        expr,
+                        conversion,
+                        format_spec,
+                        debug_text,
+                    } => {
                         let mut s = format!("{{{}", dump(expr));
                         if let Some(t) = debug_text {
                             s += &format!(" dbg={t:?}");
@@ -96,7 +107,10 @@ pub fn dump(e: &Expr) -> String {
         ExprKind::Tuple(xs) => format!("(tuple {})", list(xs)),
         ExprKind::Set(xs) => format!("(set {})", list(xs)),
         ExprKind::Dict(kv) => {
-            let ps: Vec<String> = kv.iter().map(|(k, v)| format!("{}:{}", dump(k), dump(v))).collect();
+            let ps: Vec<String> = kv
+                .iter()
+                .map(|(k, v)| format!("{}:{}", dump(k), dump(v)))
+                .collect();
             format!("(dict {})", ps.join(" "))
         }
         ExprKind::Attribute { value, attr } => format!("(. {} {})", dump(value), attr.name),
@@ -104,7 +118,11 @@ pub fn dump(e: &Expr) -> String {
         ExprKind::Slice { lower, upper, step } => {
             format!("(slice {} {} {})", opt(lower), opt(upper), opt(step))
         }
-        ExprKind::Call { func, args, keywords } => {
+        ExprKind::Call {
+            func,
+            args,
+            keywords,
+        } => {
             let mut s = format!("(call {}", dump(func));
             for a in args {
                 s += &format!(" {}", dump(a));
@@ -130,7 +148,11 @@ pub fn dump(e: &Expr) -> String {
             let o = if *op == BoolOp::And { "and" } else { "or" };
             format!("({o} {})", list(values))
         }
-        ExprKind::Compare { left, ops, comparators } => {
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
             let mut s = format!("(cmp {}", dump(left));
             for (o, c) in ops.iter().zip(comparators) {
                 s += &format!(" {} {}", o.symbol(), dump(c));
@@ -151,7 +173,9 @@ pub fn dump(e: &Expr) -> String {
             }
             s + ")"
         }
-        ExprKind::Lambda { params, body } => format!("(lambda ({}) {})", dump_params(params), dump(body)),
+        ExprKind::Lambda { params, body } => {
+            format!("(lambda ({}) {})", dump_params(params), dump(body))
+        }
     }
 }
 
@@ -166,7 +190,10 @@ fn dump_params(ps: &[Param]) -> String {
 }
 
 fn body(b: &[Stmt]) -> String {
-    format!("[{}]", b.iter().map(dump_stmt).collect::<Vec<_>>().join("; "))
+    format!(
+        "[{}]",
+        b.iter().map(dump_stmt).collect::<Vec<_>>().join("; ")
+    )
 }
 
 pub fn dump_stmt(s: &Stmt) -> String {
@@ -176,18 +203,43 @@ pub fn dump_stmt(s: &Stmt) -> String {
         StmtKind::AugAssign { target, op, value } => {
             format!("({}= {} {})", op.symbol(), dump(target), dump(value))
         }
-        StmtKind::AnnAssign { target, annotation, value } => format!(
+        StmtKind::AnnAssign {
+            target,
+            annotation,
+            value,
+        } => format!(
             "(: {} {}{})",
             dump(target),
             dump(annotation),
-            value.as_ref().map_or(String::new(), |v| format!(" {}", dump(v)))
+            value
+                .as_ref()
+                .map_or(String::new(), |v| format!(" {}", dump(v)))
         ),
-        StmtKind::If { test, body: b, orelse } => format!("(if {} {} {})", dump(test), body(b), body(orelse)),
-        StmtKind::While { test, body: b, orelse } => {
+        StmtKind::If {
+            test,
+            body: b,
+            orelse,
+        } => format!("(if {} {} {})", dump(test), body(b), body(orelse)),
+        StmtKind::While {
+            test,
+            body: b,
+            orelse,
+        } => {
             format!("(while {} {} {})", dump(test), body(b), body(orelse))
         }
-        StmtKind::For { target, iter, body: b, orelse } => {
-            format!("(for {} {} {} {})", dump(target), dump(iter), body(b), body(orelse))
+        StmtKind::For {
+            target,
+            iter,
+            body: b,
+            orelse,
+        } => {
+            format!(
+                "(for {} {} {} {})",
+                dump(target),
+                dump(iter),
+                body(b),
+                body(orelse)
+            )
         }
         StmtKind::Break => "break".into(),
         StmtKind::Continue => "continue".into(),
@@ -198,23 +250,41 @@ pub fn dump_stmt(s: &Stmt) -> String {
         },
         StmtKind::FunctionDef(f) => format!(
             "(def {}{} ({}) {})",
-            f.decorators.iter().map(|d| format!("@{} ", dump(d))).collect::<String>(),
+            f.decorators
+                .iter()
+                .map(|d| format!("@{} ", dump(d)))
+                .collect::<String>(),
             f.name.name,
             dump_params(&f.params),
             body(&f.body)
         ),
         StmtKind::ClassDef(c) => format!(
             "(class {}{} ({}) {})",
-            c.decorators.iter().map(|d| format!("@{} ", dump(d))).collect::<String>(),
+            c.decorators
+                .iter()
+                .map(|d| format!("@{} ", dump(d)))
+                .collect::<String>(),
             c.name.name,
             list(&c.bases),
             body(&c.body)
         ),
         StmtKind::Global(ns) => {
-            format!("(global {})", ns.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(" "))
+            format!(
+                "(global {})",
+                ns.iter()
+                    .map(|n| n.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         }
         StmtKind::Nonlocal(ns) => {
-            format!("(nonlocal {})", ns.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(" "))
+            format!(
+                "(nonlocal {})",
+                ns.iter()
+                    .map(|n| n.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         }
         StmtKind::Assert { test, msg } => match msg {
             Some(m) => format!("(assert {} {})", dump(test), dump(m)),
@@ -230,27 +300,45 @@ pub fn dump_stmt(s: &Stmt) -> String {
                 .collect();
             format!("(with [{}] {})", its.join(", "), body(b))
         }
-        StmtKind::Try { body: b, handlers, orelse, finalbody } => {
+        StmtKind::Try {
+            body: b,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             let hs: Vec<String> = handlers
                 .iter()
                 .map(|h| {
                     format!(
                         "(except {}{} {})",
                         h.typ.as_ref().map_or("_".into(), dump),
-                        h.name.as_ref().map_or(String::new(), |n| format!(" as {}", n.name)),
+                        h.name
+                            .as_ref()
+                            .map_or(String::new(), |n| format!(" as {}", n.name)),
                         body(&h.body)
                     )
                 })
                 .collect();
-            format!("(try {} {} {} {})", body(b), hs.join(" "), body(orelse), body(finalbody))
+            format!(
+                "(try {} {} {} {})",
+                body(b),
+                hs.join(" "),
+                body(orelse),
+                body(finalbody)
+            )
         }
         StmtKind::Raise { exc, cause } => format!(
             "(raise{}{})",
-            exc.as_ref().map_or(String::new(), |e| format!(" {}", dump(e))),
-            cause.as_ref().map_or(String::new(), |e| format!(" from {}", dump(e)))
+            exc.as_ref()
+                .map_or(String::new(), |e| format!(" {}", dump(e))),
+            cause
+                .as_ref()
+                .map_or(String::new(), |e| format!(" from {}", dump(e)))
         ),
         StmtKind::Import(names) => format!("(import {})", aliases(names)),
-        StmtKind::ImportFrom { module, names } => format!("(from {module} import {})", aliases(names)),
+        StmtKind::ImportFrom { module, names } => {
+            format!("(from {module} import {})", aliases(names))
+        }
         StmtKind::Delete(ts) => format!("(del {})", list(ts)),
     }
 }
