@@ -28,7 +28,9 @@ fn normalise(kind: FindingKind, s: &Subject) -> Subject {
         (FindingKind::Exception, Subject::Name(n)) => {
             Subject::Name(n.rsplit('.').next().unwrap_or(n).to_string())
         }
-        (FindingKind::Assertion, Subject::Name(n)) => Subject::Name(n.split_whitespace().collect::<Vec<_>>().join(" ")),
+        (FindingKind::Assertion, Subject::Name(n)) => {
+            Subject::Name(n.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
         (_, Subject::Set(v)) => {
             let mut v = v.clone();
             v.sort();
@@ -42,7 +44,10 @@ fn normalise(kind: FindingKind, s: &Subject) -> Subject {
 pub fn match_expect(expect: &Expect, findings: &[Finding]) -> Mismatch {
     let mut reported: BTreeMap<FindingKind, BTreeSet<Option<Subject>>> = BTreeMap::new();
     for f in findings {
-        reported.entry(f.kind).or_default().insert(f.subject.as_ref().map(|s| normalise(f.kind, s)));
+        reported
+            .entry(f.kind)
+            .or_default()
+            .insert(f.subject.as_ref().map(|s| normalise(f.kind, s)));
     }
     let mut listed: BTreeMap<FindingKind, BTreeSet<Subject>> = BTreeMap::new();
     let mut alone: BTreeSet<FindingKind> = BTreeSet::new();
@@ -50,7 +55,10 @@ pub fn match_expect(expect: &Expect, findings: &[Finding]) -> Mismatch {
         for e in list {
             match &e.subject {
                 Some(s) => {
-                    listed.entry(e.kind).or_default().insert(normalise(e.kind, s));
+                    listed
+                        .entry(e.kind)
+                        .or_default()
+                        .insert(normalise(e.kind, s));
                 }
                 None => {
                     alone.insert(e.kind);
@@ -72,7 +80,10 @@ pub fn match_expect(expect: &Expect, findings: &[Finding]) -> Mismatch {
         }
     }
     for (kind, want) in &listed {
-        let got: BTreeSet<Subject> = reported.get(kind).map(|s| s.iter().flatten().cloned().collect()).unwrap_or_default();
+        let got: BTreeSet<Subject> = reported
+            .get(kind)
+            .map(|s| s.iter().flatten().cloned().collect())
+            .unwrap_or_default();
         for s in got.difference(want) {
             m.unexpected.push((*kind, Some(s.clone())));
         }

@@ -11,11 +11,17 @@ use weft_scenario::{FindingKind, Scenario, Subject};
 use crate::trace::{site, trace_of};
 use crate::Finding;
 
-pub(crate) fn from_witnesses(model: &ThreadModel, scenario: &Scenario, witnesses: &[Witness<ThreadModel>]) -> Vec<Finding> {
+pub(crate) fn from_witnesses(
+    model: &ThreadModel,
+    scenario: &Scenario,
+    witnesses: &[Witness<ThreadModel>],
+) -> Vec<Finding> {
     let prog = model.machine.prog;
     let mut out = Vec::new();
     for w in witnesses {
-        let Some(mut f) = describe(prog, scenario, &w.finding) else { continue };
+        let Some(mut f) = describe(prog, scenario, &w.finding) else {
+            continue;
+        };
         let (trace, _, _) = trace_of(model, &w.steps);
         f.trace = Some(trace);
         out.push(f);
@@ -25,7 +31,10 @@ pub(crate) fn from_witnesses(model: &ThreadModel, scenario: &Scenario, witnesses
 
 fn access_line(prog: &Program, thread: &str, s: &Site) -> String {
     let (loc, _, _, src) = site(prog, s.func, s.pc);
-    format!("{thread} {} at {loc}: {src}", if s.write { "writes" } else { "reads" })
+    format!(
+        "{thread} {} at {loc}: {src}",
+        if s.write { "writes" } else { "reads" }
+    )
 }
 
 fn pattern(first: &Site, second: &Site) -> Option<&'static str> {
@@ -42,13 +51,26 @@ fn pattern(first: &Site, second: &Site) -> Option<&'static str> {
 /// A one-line description (replay output).
 pub(crate) fn one_line(prog: &Program, f: &RtFinding) -> Option<String> {
     Some(match f {
-        RtFinding::Race { subject, first, second, .. } => {
+        RtFinding::Race {
+            subject,
+            first,
+            second,
+            ..
+        } => {
             let (a, _, _, _) = site(prog, first.func, first.pc);
             let (b, _, _, _) = site(prog, second.func, second.pc);
             format!("data race on {subject} ({a} and {b})")
         }
-        RtFinding::Exception { thread, exc, .. } => format!("Exception in thread {thread}: {}", exc.display()),
-        RtFinding::CheckFailed { index, is_final, .. } => format!("{} {} failed", if *is_final { "final" } else { "invariant" }, index + 1),
+        RtFinding::Exception { thread, exc, .. } => {
+            format!("Exception in thread {thread}: {}", exc.display())
+        }
+        RtFinding::CheckFailed {
+            index, is_final, ..
+        } => format!(
+            "{} {} failed",
+            if *is_final { "final" } else { "invariant" },
+            index + 1
+        ),
         RtFinding::Deadlock { .. } => "deadlock".into(),
         RtFinding::LockEdge { .. } => return None,
     })
@@ -59,20 +81,48 @@ fn blocked_line(prog: &Program, t: &BlockedThread) -> String {
         let (loc, _, _, src) = site(prog, f, pc);
         format!(" at {loc}: {src}")
     });
-    let held = if t.holders.is_empty() { String::new() } else { format!(", held by {}", t.holders.join(", ")) };
-    format!("{} waits in {}{}{}", t.name, t.what, held, at.unwrap_or_default())
+    let held = if t.holders.is_empty() {
+        String::new()
+    } else {
+        format!(", held by {}", t.holders.join(", "))
+    };
+    format!(
+        "{} waits in {}{}{}",
+        t.name,
+        t.what,
+        held,
+        at.unwrap_or_default()
+    )
 }
 
 fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Finding> {
-    let mk = |kind, subject, title: String, details, (line, column): (u32, u32)| Finding { kind, subject, title, details, line, column, trace: None };
+    let mk = |kind, subject, title: String, details, (line, column): (u32, u32)| Finding {
+        kind,
+        subject,
+        title,
+        details,
+        line,
+        column,
+        trace: None,
+    };
     Some(match f {
-        RtFinding::Race { subject, first, second, first_thread, second_thread, .. } => {
+        RtFinding::Race {
+            subject,
+            first,
+            second,
+            first_thread,
+            second_thread,
+            ..
+        } => {
             let pat = pattern(first, second);
             let title = match pat {
                 Some(p) => format!("data race on {subject} ({p})"),
                 None => format!("data race on {subject}"),
             };
-            let mut details = vec![access_line(prog, first_thread, first), access_line(prog, second_thread, second)];
+            let mut details = vec![
+                access_line(prog, first_thread, first),
+                access_line(prog, second_thread, second),
+            ];
             details.push("no synchronisation orders these two accesses (no lock, join, event, queue or semaphore between them)".into());
             if let Some(p) = pat {
                 details.push(match p {
@@ -81,9 +131,20 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 });
             }
             let (_, line, col, _) = site(prog, second.func, second.pc);
-            mk(FindingKind::DataRace, Some(Subject::Name(subject.clone())), title, details, (line, col))
+            mk(
+                FindingKind::DataRace,
+                Some(Subject::Name(subject.clone())),
+                title,
+                details,
+                (line, col),
+            )
         }
-        RtFinding::Exception { thread, exc, traceback, .. } => {
+        RtFinding::Exception {
+            thread,
+            exc,
+            traceback,
+            ..
+        } => {
             let mut details = vec!["Traceback (most recent call last):".to_string()];
             for &(func, pc) in traceback {
                 let (loc, _, _, src) = site(prog, func, pc);
@@ -91,43 +152,90 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 details.push(format!("    {src}"));
             }
             details.push(exc.display());
-            let (line, col) = exc.site.map(|(f, pc)| {
-                let (_, l, c, _) = site(prog, f, pc);
-                (l, c)
-            }).unwrap_or((1, 1));
+            let (line, col) = exc
+                .site
+                .map(|(f, pc)| {
+                    let (_, l, c, _) = site(prog, f, pc);
+                    (l, c)
+                })
+                .unwrap_or((1, 1));
             if exc.from_assert {
-                let text = exc.site.map(|(f, pc)| assert_text(&site(prog, f, pc).3)).unwrap_or_default();
+                let text = exc
+                    .site
+                    .map(|(f, pc)| assert_text(&site(prog, f, pc).3))
+                    .unwrap_or_default();
                 let title = if exc.msg.is_empty() {
                     format!("assertion failed in thread {thread}: assert {text}")
                 } else {
-                    format!("assertion failed in thread {thread}: assert {text} ({})", exc.msg)
+                    format!(
+                        "assertion failed in thread {thread}: assert {text} ({})",
+                        exc.msg
+                    )
                 };
-                mk(FindingKind::Assertion, Some(Subject::Name(text)), title, details, (line, col))
+                mk(
+                    FindingKind::Assertion,
+                    Some(Subject::Name(text)),
+                    title,
+                    details,
+                    (line, col),
+                )
             } else {
                 let title = format!("Exception in thread {thread}: {}", exc.display());
-                mk(FindingKind::Exception, Some(Subject::Name(exc.ty.name().to_string())), title, details, (line, col))
+                mk(
+                    FindingKind::Exception,
+                    Some(Subject::Name(exc.ty.name().to_string())),
+                    title,
+                    details,
+                    (line, col),
+                )
             }
         }
-        RtFinding::CheckFailed { index, is_final, value, error, globals } => {
-            let checks = if *is_final { &scenario.finals } else { &scenario.invariants };
+        RtFinding::CheckFailed {
+            index,
+            is_final,
+            value,
+            error,
+            globals,
+        } => {
+            let checks = if *is_final {
+                &scenario.finals
+            } else {
+                &scenario.invariants
+            };
             let c = checks.get(*index)?;
             let text = c.text.text.trim().to_string();
-            let what = if *is_final { "final check" } else { "invariant" };
+            let what = if *is_final {
+                "final check"
+            } else {
+                "invariant"
+            };
             let title = match error {
                 Some(e) => format!("{what} `{text}` raised {e}"),
                 None if *is_final => format!("{what} `{text}` is false at the end of the program"),
                 None => format!("{what} `{text}` is violated"),
             };
-            let mut details: Vec<String> = globals.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+            let mut details: Vec<String> =
+                globals.iter().map(|(n, v)| format!("{n} = {v}")).collect();
             if error.is_none() && !value.is_empty() && value != "False" {
                 details.push(format!("the expression evaluates to {value}"));
             }
             let (line, col) = scenario.file.line_col(c.span.start);
-            mk(FindingKind::Assertion, Some(Subject::Name(text)), title, details, (line, col))
+            mk(
+                FindingKind::Assertion,
+                Some(Subject::Name(text)),
+                title,
+                details,
+                (line, col),
+            )
         }
-        RtFinding::Deadlock { threads, self_deadlock } => {
+        RtFinding::Deadlock {
+            threads,
+            self_deadlock,
+        } => {
             let title = if *self_deadlock {
-                let t = threads.iter().find(|t| t.holders.len() == 1 && t.holders[0] == t.name);
+                let t = threads
+                    .iter()
+                    .find(|t| t.holders.len() == 1 && t.holders[0] == t.name);
                 match t {
                     Some(t) => format!("self-deadlock: {} re-acquires a Lock it already holds ({}); threading.Lock is not reentrant", t.name, t.what),
                     None => "self-deadlock: a thread re-acquires a Lock it already holds".into(),
@@ -140,10 +248,14 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 )
             };
             let details = threads.iter().map(|t| blocked_line(prog, t)).collect();
-            let (line, col) = threads.iter().find_map(|t| t.at).map(|(f, pc)| {
-                let (_, l, c, _) = site(prog, f, pc);
-                (l, c)
-            }).unwrap_or((1, 1));
+            let (line, col) = threads
+                .iter()
+                .find_map(|t| t.at)
+                .map(|(f, pc)| {
+                    let (_, l, c, _) = site(prog, f, pc);
+                    (l, c)
+                })
+                .unwrap_or((1, 1));
             mk(FindingKind::Deadlock, None, title, details, (line, col))
         }
         RtFinding::LockEdge { .. } => return None,

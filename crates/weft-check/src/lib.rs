@@ -113,9 +113,17 @@ pub fn compile(scenario: &Scenario) -> Result<Program, Diagnostic> {
         params: scenario
             .params
             .iter()
-            .map(|p| ParamInput { name: p.name.value.clone(), name_span: p.name.span, value: literal(&p.value) })
+            .map(|p| ParamInput {
+                name: p.name.value.clone(),
+                name_span: p.name.span,
+                value: literal(&p.value),
+            })
             .collect(),
-        atomic: scenario.atomic.iter().map(|a| (a.value.clone(), a.span)).collect(),
+        atomic: scenario
+            .atomic
+            .iter()
+            .map(|a| (a.value.clone(), a.span))
+            .collect(),
         invariants: scenario.invariants.iter().map(|c| c.text.clone()).collect(),
         finals: scenario.finals.iter().map(|c| c.text.clone()).collect(),
     };
@@ -136,7 +144,10 @@ fn literal(v: &ParamValue) -> Literal {
 /// Check one scenario file.
 pub fn check_file(path: &Path, options: &CheckOptions) -> ScenarioResult {
     let start = Instant::now();
-    let fallback_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let fallback_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (scenario, program) = match load(path) {
         Ok(x) => x,
         Err(d) => {
@@ -189,7 +200,12 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
     };
     let outcome = explore(&model, config);
     let mut findings = findings::from_witnesses(&model, &scenario, &outcome.witnesses);
-    findings.extend(lockorder::cycles(&model, &scenario, &outcome.witnesses, &findings));
+    findings.extend(lockorder::cycles(
+        &model,
+        &scenario,
+        &outcome.witnesses,
+        &findings,
+    ));
     findings.sort_by_key(|f| (f.kind, f.subject.clone(), f.line));
     let mismatch = match_expect(&scenario.expect, &findings);
     let final_states = outcome
@@ -201,10 +217,28 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
                 .globals
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !matches!(s.globals[*i], weft_runtime::value::Value::Func(_) | weft_runtime::value::Value::Builtin(_)))
-                .map(|(i, g)| (g.name.clone(), weft_runtime::ops::repr(program, s, &s.globals[i])))
+                .filter(|(i, _)| {
+                    !matches!(
+                        s.globals[*i],
+                        weft_runtime::value::Value::Func(_)
+                            | weft_runtime::value::Value::Builtin(_)
+                    )
+                })
+                .map(|(i, g)| {
+                    (
+                        g.name.clone(),
+                        weft_runtime::ops::repr(program, s, &s.globals[i]),
+                    )
+                })
                 .collect()
         })
         .collect();
-    Checked { scenario, findings, status: outcome.status, stats: outcome.stats, mismatch, final_states }
+    Checked {
+        scenario,
+        findings,
+        status: outcome.status,
+        stats: outcome.stats,
+        mismatch,
+        final_states,
+    }
 }

@@ -32,12 +32,34 @@ struct Edge<'a> {
 /// Longest cycle looked for: bounds the search on pathological graphs.
 const MAX_CYCLE: usize = 8;
 
-pub(crate) fn cycles<'a>(model: &'a ThreadModel<'a>, _scenario: &Scenario, witnesses: &'a [Witness<ThreadModel<'a>>], findings: &[Finding]) -> Vec<Finding> {
+pub(crate) fn cycles<'a>(
+    model: &'a ThreadModel<'a>,
+    _scenario: &Scenario,
+    witnesses: &'a [Witness<ThreadModel<'a>>],
+    findings: &[Finding],
+) -> Vec<Finding> {
     let prog = model.machine.prog;
     let mut edges: Vec<Edge> = Vec::new();
     for w in witnesses {
-        if let RtFinding::LockEdge { from, to, thread, gates, from_site, to_site, .. } = &w.finding {
-            edges.push(Edge { from, to, thread, gates, witness: w, from_site: *from_site, to_site: *to_site });
+        if let RtFinding::LockEdge {
+            from,
+            to,
+            thread,
+            gates,
+            from_site,
+            to_site,
+            ..
+        } = &w.finding
+        {
+            edges.push(Edge {
+                from,
+                to,
+                thread,
+                gates,
+                witness: w,
+                from_site: *from_site,
+                to_site: *to_site,
+            });
         }
     }
     if edges.is_empty() {
@@ -70,15 +92,23 @@ pub(crate) fn cycles<'a>(model: &'a ThreadModel<'a>, _scenario: &Scenario, witne
                     edges.iter().filter(|e| e.from == a && e.to == b).collect()
                 })
                 .collect();
-            let Some(choice) = choose(&per_edge) else { continue };
+            let Some(choice) = choose(&per_edge) else {
+                continue;
+            };
             found.insert(key.clone());
-            let deadlocked = findings.iter().any(|f| f.kind == FindingKind::Deadlock && key.iter().all(|l| f.details.iter().any(|d| d.contains(l))));
+            let deadlocked = findings.iter().any(|f| {
+                f.kind == FindingKind::Deadlock
+                    && key.iter().all(|l| f.details.iter().any(|d| d.contains(l)))
+            });
             let mut details: Vec<String> = choice
                 .iter()
                 .map(|e| {
                     let (fl, _, _, fs) = site(prog, e.from_site.0, e.from_site.1);
                     let (tl, _, _, ts) = site(prog, e.to_site.0, e.to_site.1);
-                    format!("{} holds {} (taken at {fl}: {fs}) while acquiring {} at {tl}: {ts}", e.thread, e.from, e.to, )
+                    format!(
+                        "{} holds {} (taken at {fl}: {fs}) while acquiring {} at {tl}: {ts}",
+                        e.thread, e.from, e.to,
+                    )
                 })
                 .collect();
             details.push(if deadlocked {
@@ -87,7 +117,11 @@ pub(crate) fn cycles<'a>(model: &'a ThreadModel<'a>, _scenario: &Scenario, witne
                 "no explored schedule deadlocked, but another timing can: acquire the locks in one global order".into()
             });
             let (_, line, col, _) = site(prog, choice[0].to_site.0, choice[0].to_site.1);
-            let order: Vec<&str> = cycle.iter().copied().chain(std::iter::once(cycle[0])).collect();
+            let order: Vec<&str> = cycle
+                .iter()
+                .copied()
+                .chain(std::iter::once(cycle[0]))
+                .collect();
             let (trace, _, _) = trace_of(model, &choice[choice.len() - 1].witness.steps);
             out.push(Finding {
                 kind: FindingKind::LockOrderCycle,
@@ -106,16 +140,23 @@ pub(crate) fn cycles<'a>(model: &'a ThreadModel<'a>, _scenario: &Scenario, witne
 /// Pick one edge instance per cycle edge so that at least two threads are
 /// involved and no lock is held across all of them.
 fn choose<'e, 'a>(per_edge: &[Vec<&'e Edge<'a>>]) -> Option<Vec<&'e Edge<'a>>> {
-    fn go<'e, 'a>(per_edge: &[Vec<&'e Edge<'a>>], i: usize, acc: &mut Vec<&'e Edge<'a>>, budget: &mut u32) -> bool {
+    fn go<'e, 'a>(
+        per_edge: &[Vec<&'e Edge<'a>>],
+        i: usize,
+        acc: &mut Vec<&'e Edge<'a>>,
+        budget: &mut u32,
+    ) -> bool {
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
         if i == per_edge.len() {
             let threads: BTreeSet<&str> = acc.iter().map(|e| e.thread).collect();
-            let common = acc[1..].iter().fold(acc[0].gates.iter().collect::<BTreeSet<_>>(), |c, e| {
-                c.intersection(&e.gates.iter().collect()).copied().collect()
-            });
+            let common = acc[1..]
+                .iter()
+                .fold(acc[0].gates.iter().collect::<BTreeSet<_>>(), |c, e| {
+                    c.intersection(&e.gates.iter().collect()).copied().collect()
+                });
             return threads.len() >= 2 && common.is_empty();
         }
         for e in &per_edge[i] {
@@ -146,7 +187,13 @@ fn elementary_cycles<'a>(g: &DiGraphMap<&'a str, ()>, nodes: &[&'a str]) -> Vec<
     out
 }
 
-fn dfs<'a>(g: &DiGraphMap<&'a str, ()>, start: &'a str, allowed: &BTreeSet<&'a str>, path: &mut Vec<&'a str>, out: &mut Vec<Vec<&'a str>>) {
+fn dfs<'a>(
+    g: &DiGraphMap<&'a str, ()>,
+    start: &'a str,
+    allowed: &BTreeSet<&'a str>,
+    path: &mut Vec<&'a str>,
+    out: &mut Vec<Vec<&'a str>>,
+) {
     let cur = *path.last().unwrap();
     let mut next: Vec<&str> = g.neighbors(cur).filter(|n| allowed.contains(n)).collect();
     next.sort();

@@ -34,7 +34,12 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
             };
             num.parse::<u32>()
                 .map(|thread| Step { thread, choice })
-                .map_err(|_| format!("schedule step {}: `{tok}` is not a thread number (like `1` or `1t`)", i + 1))
+                .map_err(|_| {
+                    format!(
+                        "schedule step {}: `{tok}` is not a thread number (like `1` or `1t`)",
+                        i + 1
+                    )
+                })
         })
         .collect()
 }
@@ -46,9 +51,18 @@ mod tests {
     #[test]
     fn round_trips() {
         let steps = vec![
-            Step { thread: 0, choice: Choice::Go },
-            Step { thread: 2, choice: Choice::Timeout },
-            Step { thread: 11, choice: Choice::Go },
+            Step {
+                thread: 0,
+                choice: Choice::Go,
+            },
+            Step {
+                thread: 2,
+                choice: Choice::Timeout,
+            },
+            Step {
+                thread: 11,
+                choice: Choice::Go,
+            },
         ];
         assert_eq!(format(&steps), "0,2t,11");
         assert_eq!(parse("0, 2t,11").unwrap(), steps);

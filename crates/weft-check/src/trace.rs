@@ -42,7 +42,12 @@ pub fn site(program: &Program, func: FuncId, pc: Pc) -> (String, u32, u32, Strin
     let span = f.spans.get(pc as usize).copied().unwrap_or_default();
     let (line, col) = program.source.file_line_col(span.start);
     let file = &program.source.file;
-    (format!("{}:{}", file.name, line), line, col, file.line_text(line).trim().to_string())
+    (
+        format!("{}:{}", file.name, line),
+        line,
+        col,
+        file.line_text(line).trim().to_string(),
+    )
 }
 
 /// Replay `steps` with notes on. Stops early at a step that is not possible.
@@ -73,7 +78,10 @@ pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, 
             None => (String::new(), 0, 0, String::new()),
         };
         let thread = m.thread_name(&state, tid);
-        let mut cx = Ctx { tracing: true, ..Ctx::default() };
+        let mut cx = Ctx {
+            tracing: true,
+            ..Ctx::default()
+        };
         if st.choice == Choice::Timeout {
             cx.notes.push("times out".into());
         }
@@ -90,7 +98,14 @@ pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, 
                 let who = if b.holders.is_empty() {
                     String::new()
                 } else {
-                    format!(" (held by {})", b.holders.iter().map(|&h| m.thread_name(&state, h)).collect::<Vec<_>>().join(", "))
+                    format!(
+                        " (held by {})",
+                        b.holders
+                            .iter()
+                            .map(|&h| m.thread_name(&state, h))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
                 notes.push(format!("blocks: {}{}", b.what, who));
             }
@@ -100,7 +115,17 @@ pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, 
             switches += 1;
         }
         last = Some(tid);
-        out.push(TraceStep { index: i + 1, tid, thread, location, line, source, notes, choice: st.choice, switch });
+        out.push(TraceStep {
+            index: i + 1,
+            tid,
+            thread,
+            location,
+            line,
+            source,
+            notes,
+            choice: st.choice,
+            switch,
+        });
     }
     let end_state = prog
         .globals
@@ -108,9 +133,19 @@ pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, 
         .enumerate()
         .filter(|(_, g)| g.kind == weft_model::GlobalKind::Shared)
         .filter(|(i, _)| state.globals[*i] != weft_runtime::value::Value::Unbound)
-        .map(|(i, g)| (g.name.clone(), weft_runtime::ops::repr(prog, &state, &state.globals[i])))
+        .map(|(i, g)| {
+            (
+                g.name.clone(),
+                weft_runtime::ops::repr(prog, &state, &state.globals[i]),
+            )
+        })
         .collect();
-    let trace = Trace { steps: out, schedule: schedule::format(steps), switches, end_state };
+    let trace = Trace {
+        steps: out,
+        schedule: schedule::format(steps),
+        switches,
+        end_state,
+    };
     (trace, findings, failed_at)
 }
 
@@ -129,7 +164,11 @@ pub struct ReplayResult {
 pub fn replay(path: &Path, schedule_text: &str) -> Result<ReplayResult, crate::Diagnostic> {
     let (_scenario, program) = crate::load(path)?;
     let steps = schedule::parse(schedule_text).map_err(|msg| {
-        crate::Diagnostic::error(weft_diag::SourceFile::new("<schedule>", schedule_text), Default::default(), msg)
+        crate::Diagnostic::error(
+            weft_diag::SourceFile::new("<schedule>", schedule_text),
+            Default::default(),
+            msg,
+        )
     })?;
     let model = ThreadModel::new(weft_runtime::Machine::new(&program), Default::default());
     let (trace, findings, failed) = trace_of(&model, &steps);
@@ -140,6 +179,14 @@ pub fn replay(path: &Path, schedule_text: &str) -> Result<ReplayResult, crate::D
             steps[i].thread
         )
     });
-    let events = findings.iter().filter_map(|f| crate::findings::one_line(&program, f)).collect();
-    Ok(ReplayResult { trace, events, error, ended: false })
+    let events = findings
+        .iter()
+        .filter_map(|f| crate::findings::one_line(&program, f))
+        .collect();
+    Ok(ReplayResult {
+        trace,
+        events,
+        error,
+        ended: false,
+    })
 }

@@ -24,11 +24,17 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end.max(start) as u32 }
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -44,7 +50,11 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
         let text = text.into();
         let line_starts = line_starts(&text);
-        Arc::new(SourceFile { name: name.into(), text, line_starts })
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -63,8 +73,14 @@ impl SourceFile {
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &str {
         let i = (line.max(1) - 1) as usize;
-        let Some(&start) = self.line_starts.get(i) else { return "" };
-        let end = self.line_starts.get(i + 1).map(|&e| e as usize).unwrap_or(self.text.len());
+        let Some(&start) = self.line_starts.get(i) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map(|&e| e as usize)
+            .unwrap_or(self.text.len());
         self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 }
@@ -101,14 +117,24 @@ impl Embedded {
     pub fn whole(file: Arc<SourceFile>) -> Embedded {
         let text = file.text.clone();
         let starts = line_starts(&text);
-        Embedded { line_map: starts.clone(), text_line_starts: starts, file, text }
+        Embedded {
+            line_map: starts.clone(),
+            text_line_starts: starts,
+            file,
+            text,
+        }
     }
 
     /// `text` is embedded in `file`; `line_map[i]` is where its line `i` starts
     /// in the file (missing lines map to the last known one).
     pub fn new(file: Arc<SourceFile>, text: String, line_map: Vec<u32>) -> Embedded {
         let text_line_starts = line_starts(&text);
-        Embedded { file, text, line_map, text_line_starts }
+        Embedded {
+            file,
+            text,
+            line_map,
+            text_line_starts,
+        }
     }
 
     /// A program text with no file behind it (tests, generated programs).
@@ -118,7 +144,10 @@ impl Embedded {
 
     /// Map a span of the program text to a span of the file.
     pub fn to_file(&self, span: Span) -> Span {
-        Span { start: self.offset_to_file(span.start), end: self.offset_to_file(span.end) }
+        Span {
+            start: self.offset_to_file(span.start),
+            end: self.offset_to_file(span.end),
+        }
     }
 
     fn offset_to_file(&self, offset: u32) -> u32 {
@@ -166,7 +195,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: Arc<SourceFile>, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { file, span, message: message.into(), label: String::new(), notes: Vec::new() }
+        Diagnostic {
+            file,
+            span,
+            message: message.into(),
+            label: String::new(),
+            notes: Vec::new(),
+        }
     }
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = label.into();
@@ -237,11 +272,17 @@ mod tests {
         let yaml = "name: x\nprogram: |\n  a = 1\n  b = c\n";
         let file = SourceFile::new("s.yaml", yaml);
         let text = "a = 1\nb = c\n".to_string();
-        let map = vec![yaml.find("a =").unwrap() as u32, yaml.find("b =").unwrap() as u32];
+        let map = vec![
+            yaml.find("a =").unwrap() as u32,
+            yaml.find("b =").unwrap() as u32,
+        ];
         let e = Embedded::new(file, text.clone(), map);
         let c = text.find('c').unwrap() as u32;
         assert_eq!(e.file_line_col(c), (4, 7));
-        let d = e.error(Span::new(c as usize, c as usize + 1), "name 'c' is not defined");
+        let d = e.error(
+            Span::new(c as usize, c as usize + 1),
+            "name 'c' is not defined",
+        );
         assert_eq!(d.location(), "s.yaml:4:7");
         let r = d.render(false);
         assert!(r.contains("s.yaml:4:7"), "{r}");

@@ -170,6 +170,9 @@ mod tests {
         for m in Method::ALL {
             assert_eq!(Method::from_name(m.name()), Some(*m));
         }
-        assert_eq!(ThreadingName::from_name("current_thread"), Some(ThreadingName::CurrentThread));
+        assert_eq!(
+            ThreadingName::from_name("current_thread"),
+            Some(ThreadingName::CurrentThread)
+        );
     }
 }

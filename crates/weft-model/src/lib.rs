@@ -192,7 +192,10 @@ pub enum Instr {
     /// `s1..sn -> s1+..+sn` (strings, for f-strings)
     BuildString(u32),
     /// `v -> str` or `v spec -> str` (`format_spec` says whether a spec string is on the stack)
-    FormatValue { conversion: Conversion, has_spec: bool },
+    FormatValue {
+        conversion: Conversion,
+        has_spec: bool,
+    },
     /// `container key -> container[key]`; a step on a shared container.
     Subscript(AccessHint),
     /// `value container key ->`; `container[key] = value`.
@@ -207,9 +210,16 @@ pub enum Instr {
     StoreAttr(Attr),
     /// `f a1..an kv1..kvm -> result`: `argc = n + m`, the last `m` are
     /// keyword arguments named by `kwnames` (if any).
-    Call { argc: u32, kwnames: Option<KwNamesId> },
+    Call {
+        argc: u32,
+        kwnames: Option<KwNamesId>,
+    },
     /// `obj a1..an kv1..kvm -> result`: `obj.method(...)`.
-    CallMethod { method: Method, argc: u32, kwnames: Option<KwNamesId> },
+    CallMethod {
+        method: Method,
+        argc: u32,
+        kwnames: Option<KwNamesId>,
+    },
     /// `iterable -> iterator`. Iterating a shared list, tuple or dict takes
     /// a snapshot in one step; ranges and local containers are local.
     GetIter,
@@ -238,7 +248,9 @@ pub enum Instr {
     /// `->`; the handler of the innermost `PushExcInfo` has finished.
     PopExcInfo,
     /// `->` or `msg ->`; raise AssertionError from an `assert` statement.
-    AssertFail { has_msg: bool },
+    AssertFail {
+        has_msg: bool,
+    },
     /// `ctx -> ctx`: enter a `with` block (acquire). A step.
     WithEnter,
     /// `ctx ->`: leave a `with` block (release). A step.

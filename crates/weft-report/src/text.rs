@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use weft_check::{Checked, Finding, FindingKind, ReplayResult, ScenarioResult, Status, Subject, Trace, Verdict};
+use weft_check::{
+    Checked, Finding, FindingKind, ReplayResult, ScenarioResult, Status, Subject, Trace, Verdict,
+};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
@@ -75,8 +77,13 @@ fn status_text(c: &Checked) -> String {
     let mut parts = vec![format!("{} states", group_digits(st.states))];
     match c.status {
         Status::Complete => {}
-        Status::Bounded { preemptions } => parts.push(format!("complete for ≤ {preemptions} preemptions")),
-        Status::Incomplete(k) => parts.push(format!("stopped: {} limit reached", format!("{k:?}").to_lowercase())),
+        Status::Bounded { preemptions } => {
+            parts.push(format!("complete for ≤ {preemptions} preemptions"))
+        }
+        Status::Incomplete(k) => parts.push(format!(
+            "stopped: {} limit reached",
+            format!("{k:?}").to_lowercase()
+        )),
         Status::Stopped => parts.push("stopped at the first finding".into()),
     }
     parts.join(" · ")
@@ -92,26 +99,63 @@ pub fn scenario(r: &ScenarioResult, detail: Detail, style: Style) -> String {
         Verdict::Invalid => style.red("INVALID"),
     };
     let ms = r.elapsed.as_secs_f64() * 1000.0;
-    let time = if ms < 10.0 { format!("{ms:.1} ms") } else { format!("{ms:.0} ms") };
+    let time = if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    };
     match (&r.checked, &r.error) {
         (_, Some(d)) => {
-            let _ = writeln!(out, "{label} {}  {}", style.bold(&r.name), style.dim(&r.path.display().to_string()));
+            let _ = writeln!(
+                out,
+                "{label} {}  {}",
+                style.bold(&r.name),
+                style.dim(&r.path.display().to_string())
+            );
             out.push_str(&indent(&d.render(style.color), "  "));
         }
         (Some(c), None) => {
             let found: Vec<String> = {
-                let mut v: Vec<String> = c.findings.iter().map(|f| kind_subject(f.kind, &f.subject)).collect();
+                let mut v: Vec<String> = c
+                    .findings
+                    .iter()
+                    .map(|f| kind_subject(f.kind, &f.subject))
+                    .collect();
                 v.dedup();
                 v
             };
-            let summary = if found.is_empty() { "clean".to_string() } else { found.join(", ") };
-            let _ = writeln!(out, "{label} {}  {}  {}", style.bold(&r.name), summary, style.dim(&format!("({} · {time})", status_text(c))));
+            let summary = if found.is_empty() {
+                "clean".to_string()
+            } else {
+                found.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "{label} {}  {}  {}",
+                style.bold(&r.name),
+                summary,
+                style.dim(&format!("({} · {time})", status_text(c)))
+            );
             for (k, s) in &c.mismatch.unexpected {
-                let _ = writeln!(out, "  {} {}", style.red("unexpected:"), kind_subject(*k, s));
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    style.red("unexpected:"),
+                    kind_subject(*k, s)
+                );
             }
             for (k, s) in &c.mismatch.missing {
-                let _ = writeln!(out, "  {} {} (expected, not found{})", style.red("missing:"), kind_subject(*k, s),
-                    if matches!(c.status, Status::Incomplete(_)) { " before the limit" } else { "" });
+                let _ = writeln!(
+                    out,
+                    "  {} {} (expected, not found{})",
+                    style.red("missing:"),
+                    kind_subject(*k, s),
+                    if matches!(c.status, Status::Incomplete(_)) {
+                        " before the limit"
+                    } else {
+                        ""
+                    }
+                );
             }
             if let Status::Incomplete(_) = c.status {
                 let _ = writeln!(out, "  {} the exploration stopped at a resource limit; raise --max-states/--time-limit or add `limits:`", style.yellow("inconclusive:"));
@@ -131,11 +175,20 @@ fn indent(s: &str, pad: &str) -> String {
 
 pub fn finding(f: &Finding, file: &str, detail: Detail, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "  {} {}", style.bold(&format!("{}:", f.kind.id())), f.title);
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        style.bold(&format!("{}:", f.kind.id())),
+        f.title
+    );
     if detail == Detail::Brief {
         return out;
     }
-    let _ = writeln!(out, "    {}", style.dim(&format!("at {file}:{}:{}", f.line, f.column)));
+    let _ = writeln!(
+        out,
+        "    {}",
+        style.dim(&format!("at {file}:{}:{}", f.line, f.column))
+    );
     for d in &f.details {
         let _ = writeln!(out, "    {d}");
     }
@@ -160,8 +213,20 @@ pub fn trace(t: &Trace, style: Style) -> String {
         if t.switches == 1 { "" } else { "es" },
         t.schedule
     );
-    let name_w = t.steps.iter().map(|s| s.thread.chars().count()).max().unwrap_or(6).min(28);
-    let loc_w = t.steps.iter().map(|s| s.location.rsplit('/').next().unwrap_or("").chars().count()).max().unwrap_or(4).min(40);
+    let name_w = t
+        .steps
+        .iter()
+        .map(|s| s.thread.chars().count())
+        .max()
+        .unwrap_or(6)
+        .min(28);
+    let loc_w = t
+        .steps
+        .iter()
+        .map(|s| s.location.rsplit('/').next().unwrap_or("").chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(40);
     for s in &t.steps {
         let loc = s.location.rsplit('/').next().unwrap_or("").to_string();
         let marker = if s.switch { "▸" } else { " " };
@@ -175,12 +240,28 @@ pub fn trace(t: &Trace, style: Style) -> String {
             s.source,
         );
         for n in &s.notes {
-            let _ = writeln!(out, "    {:>3}   {:<name_w$}  {:<loc_w$}    {}", "", "", "", style.dim(&format!("→ {n}")));
+            let _ = writeln!(
+                out,
+                "    {:>3}   {:<name_w$}  {:<loc_w$}    {}",
+                "",
+                "",
+                "",
+                style.dim(&format!("→ {n}"))
+            );
         }
     }
     if !t.end_state.is_empty() {
-        let vals: Vec<String> = t.end_state.iter().map(|(n, v)| format!("{n} = {v}")).collect();
-        let _ = writeln!(out, "    {} {}", style.bold("state at the end:"), vals.join(", "));
+        let vals: Vec<String> = t
+            .end_state
+            .iter()
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    {} {}",
+            style.bold("state at the end:"),
+            vals.join(", ")
+        );
     }
     out
 }
@@ -188,9 +269,21 @@ pub fn trace(t: &Trace, style: Style) -> String {
 /// The closing line of a run over several scenarios.
 pub fn summary(results: &[ScenarioResult], style: Style) -> String {
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
-    let (p, f, i, n) = (count(Verdict::Pass), count(Verdict::Fail), count(Verdict::Inconclusive), count(Verdict::Invalid));
-    let total: u64 = results.iter().filter_map(|r| r.checked.as_ref()).map(|c| c.stats.states).sum();
-    let ms: f64 = results.iter().map(|r| r.elapsed.as_secs_f64() * 1000.0).sum();
+    let (p, f, i, n) = (
+        count(Verdict::Pass),
+        count(Verdict::Fail),
+        count(Verdict::Inconclusive),
+        count(Verdict::Invalid),
+    );
+    let total: u64 = results
+        .iter()
+        .filter_map(|r| r.checked.as_ref())
+        .map(|c| c.stats.states)
+        .sum();
+    let ms: f64 = results
+        .iter()
+        .map(|r| r.elapsed.as_secs_f64() * 1000.0)
+        .sum();
     let mut parts = vec![style.green(&format!("{p} passed")), format!("{f} failed")];
     if i > 0 {
         parts.push(style.yellow(&format!("{i} inconclusive")));
@@ -198,7 +291,16 @@ pub fn summary(results: &[ScenarioResult], style: Style) -> String {
     if n > 0 {
         parts.push(style.red(&format!("{n} invalid")));
     }
-    format!("{}  {}\n", parts.join(", "), style.dim(&format!("({} scenarios, {} states, {:.0} ms)", results.len(), group_digits(total), ms)))
+    format!(
+        "{}  {}\n",
+        parts.join(", "),
+        style.dim(&format!(
+            "({} scenarios, {} states, {:.0} ms)",
+            results.len(),
+            group_digits(total),
+            ms
+        ))
+    )
 }
 
 pub fn replay(r: &ReplayResult, style: Style) -> String {

@@ -5,12 +5,16 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use weft_model::{AccessHint, Builtin, BuiltinFn, ExcType, Method, QueueName, ThreadingName, TimeName};
+use weft_model::{
+    AccessHint, Builtin, BuiltinFn, ExcType, Method, QueueName, ThreadingName, TimeName,
+};
 
 use crate::machine::{Args, CallResult, Choice, Ctx, Machine};
 use crate::ops::{self, PyResult};
 use crate::primitives;
-use crate::state::{CondState, EventState, LockState, Object, QueueState, RLockState, SemState, State, ThreadObj};
+use crate::state::{
+    CondState, EventState, LockState, Object, QueueState, RLockState, SemState, State, ThreadObj,
+};
 use crate::value::{exc, ObjId, Tid, Value, F64};
 
 /// Does calling `callee` with `args` touch shared state (so it is a step)?
@@ -28,13 +32,25 @@ pub fn call_is_step(callee: &Value, args: &[&Value], shared: impl Fn(&Value) -> 
 fn arity(name: &str, args: &Args, min: usize, max: usize) -> PyResult<()> {
     let n = args.pos.len();
     if !args.kw.is_empty() {
-        return Err(ops::type_error(format!("{name}() takes no keyword arguments")));
+        return Err(ops::type_error(format!(
+            "{name}() takes no keyword arguments"
+        )));
     }
     if n < min || n > max {
-        let expected = if min == max { format!("exactly {min}") } else if n < min { format!("at least {min}") } else { format!("at most {max}") };
+        let expected = if min == max {
+            format!("exactly {min}")
+        } else if n < min {
+            format!("at least {min}")
+        } else {
+            format!("at most {max}")
+        };
         return Err(ops::type_error(format!(
             "{name}() takes {expected} argument{} ({n} given)",
-            if (if n < min { min } else { max }) == 1 { "" } else { "s" }
+            if (if n < min { min } else { max }) == 1 {
+                ""
+            } else {
+                "s"
+            }
         )));
     }
     Ok(())
@@ -50,12 +66,22 @@ impl Machine<'_> {
     }
 }
 
-pub fn call_builtin(m: &Machine, s: &mut State, tid: Tid, b: Builtin, args: &Args, cx: &mut Ctx) -> PyResult<Value> {
+pub fn call_builtin(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    b: Builtin,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     match b {
         Builtin::Fn(f) => call_fn(m, s, tid, f, args, cx),
         Builtin::Exc(t) => {
             if !args.kw.is_empty() {
-                return Err(ops::type_error(format!("{}() takes no keyword arguments", t.name())));
+                return Err(ops::type_error(format!(
+                    "{}() takes no keyword arguments",
+                    t.name()
+                )));
             }
             let msg = match args.pos.len() {
                 0 => String::new(),
@@ -67,31 +93,56 @@ pub fn call_builtin(m: &Machine, s: &mut State, tid: Tid, b: Builtin, args: &Arg
         Builtin::Time(TimeName::Sleep) => {
             arity("sleep", args, 1, 1)?;
             match args.pos[0].as_f64() {
-                Some(x) if x < 0.0 => Err(exc(ExcType::ValueError, "sleep length must be non-negative")),
+                Some(x) if x < 0.0 => Err(exc(
+                    ExcType::ValueError,
+                    "sleep length must be non-negative",
+                )),
                 Some(_) => {
                     cx.yielded = true;
                     cx.note(|| "time.sleep(): yields".into());
                     Ok(Value::None)
                 }
-                None => Err(ops::type_error(format!("'{}' object cannot be interpreted as an integer", ops::type_name(s, &args.pos[0])))),
+                None => Err(ops::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    ops::type_name(s, &args.pos[0])
+                ))),
             }
         }
-        Builtin::Time(t) => Err(ops::type_error(format!("time.{}() is not supported by weft", t.name()))),
+        Builtin::Time(t) => Err(ops::type_error(format!(
+            "time.{}() is not supported by weft",
+            t.name()
+        ))),
         Builtin::Threading(t) => threading_call(m, s, tid, t, args, cx),
         Builtin::Queue(QueueName::Queue) => {
             args.check("Queue", &["maxsize"])?;
             let maxsize = match args.get(0, "maxsize") {
                 None => 0,
-                Some(v) => v.as_int().ok_or_else(|| ops::type_error("maxsize must be an integer"))?,
+                Some(v) => v
+                    .as_int()
+                    .ok_or_else(|| ops::type_error("maxsize must be an integer"))?,
             };
-            let id = s.alloc(Object::Queue(QueueState { items: VecDeque::new(), maxsize, unfinished: 0 }));
+            let id = s.alloc(Object::Queue(QueueState {
+                items: VecDeque::new(),
+                maxsize,
+                unfinished: 0,
+            }));
             Ok(Value::Obj(id))
         }
-        Builtin::Queue(q) => Err(ops::type_error(format!("queue.{} is not supported yet", q.name()))),
+        Builtin::Queue(q) => Err(ops::type_error(format!(
+            "queue.{} is not supported yet",
+            q.name()
+        ))),
     }
 }
 
-fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: &Args, cx: &mut Ctx) -> PyResult<Value> {
+fn threading_call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    t: ThreadingName,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let _ = cx;
     let alloc = |s: &mut State, o: Object| Value::Obj(s.alloc(o));
     match t {
@@ -107,27 +158,46 @@ fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: 
             args.check("Condition", &["lock"])?;
             let lock = match args.get(0, "lock") {
                 None | Some(Value::None) => s.alloc(Object::RLock(RLockState::default())),
-                Some(Value::Obj(id)) if matches!(s.obj(*id), Object::Lock(_) | Object::RLock(_)) => *id,
+                Some(Value::Obj(id))
+                    if matches!(s.obj(*id), Object::Lock(_) | Object::RLock(_)) =>
+                {
+                    *id
+                }
                 Some(other) => {
                     return Err(exc(
                         ExcType::AttributeError,
-                        format!("'{}' object has no attribute 'acquire'", ops::type_name(s, other)),
+                        format!(
+                            "'{}' object has no attribute 'acquire'",
+                            ops::type_name(s, other)
+                        ),
                     ))
                 }
             };
-            Ok(alloc(s, Object::Condition(CondState { lock, waiters: vec![] })))
+            Ok(alloc(
+                s,
+                Object::Condition(CondState {
+                    lock,
+                    waiters: vec![],
+                }),
+            ))
         }
         ThreadingName::Semaphore | ThreadingName::BoundedSemaphore => {
             let name = t.name();
             args.check(name, &["value"])?;
             let value = match args.get(0, "value") {
                 None => 1,
-                Some(v) => v.as_int().ok_or_else(|| ops::type_error("'value' must be an integer"))?,
+                Some(v) => v
+                    .as_int()
+                    .ok_or_else(|| ops::type_error("'value' must be an integer"))?,
             };
             if value < 0 {
-                return Err(exc(ExcType::ValueError, "semaphore initial value must be >= 0"));
+                return Err(exc(
+                    ExcType::ValueError,
+                    "semaphore initial value must be >= 0",
+                ));
             }
-            let value = u32::try_from(value).map_err(|_| exc(ExcType::OverflowError, "semaphore value too large for weft"))?;
+            let value = u32::try_from(value)
+                .map_err(|_| exc(ExcType::OverflowError, "semaphore value too large for weft"))?;
             let bound = (t == ThreadingName::BoundedSemaphore).then_some(value);
             Ok(alloc(s, Object::Semaphore(SemState { value, bound })))
         }
@@ -136,7 +206,10 @@ fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: 
             Ok(alloc(s, Object::Event(EventState::default())))
         }
         ThreadingName::Thread => {
-            args.check("Thread", &["group", "target", "name", "args", "kwargs", "daemon"])?;
+            args.check(
+                "Thread",
+                &["group", "target", "name", "args", "kwargs", "daemon"],
+            )?;
             let target = args.get(1, "target").cloned().unwrap_or(Value::None);
             let targs = match args.get(3, "args") {
                 None => vec![],
@@ -159,7 +232,9 @@ fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: 
             s.thread_counter += 1;
             let name = match args.get(2, "name") {
                 Some(Value::None) | None => match &target {
-                    Value::Func(f) => format!("Thread-{} ({})", s.thread_counter, m.prog.function(*f).name),
+                    Value::Func(f) => {
+                        format!("Thread-{} ({})", s.thread_counter, m.prog.function(*f).name)
+                    }
                     _ => format!("Thread-{}", s.thread_counter),
                 },
                 Some(v) => ops::to_str(m.prog, s, v),
@@ -168,7 +243,14 @@ fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: 
                 None | Some(Value::None) => s.threads[tid as usize].daemon,
                 Some(v) => ops::truthy(s, v),
             };
-            let obj = ThreadObj { target, args: targs, kwargs, name: Arc::from(name), daemon, tid: None };
+            let obj = ThreadObj {
+                target,
+                args: targs,
+                kwargs,
+                name: Arc::from(name),
+                daemon,
+                tid: None,
+            };
             Ok(alloc(s, Object::Thread(obj)))
         }
         ThreadingName::CurrentThread => {
@@ -180,22 +262,51 @@ fn threading_call(m: &Machine, s: &mut State, tid: Tid, t: ThreadingName, args: 
             Ok(Value::Obj(s.threads[0].obj))
         }
         ThreadingName::GetIdent => Ok(Value::Int(tid as i64 + 1)),
-        ThreadingName::ActiveCount => Ok(Value::Int(s.threads.iter().filter(|t| !t.done).count() as i64)),
-        ThreadingName::Barrier | ThreadingName::Timer | ThreadingName::Local => {
-            Err(ops::type_error(format!("threading.{} is not supported yet", t.name())))
-        }
+        ThreadingName::ActiveCount => Ok(Value::Int(
+            s.threads.iter().filter(|t| !t.done).count() as i64
+        )),
+        ThreadingName::Barrier | ThreadingName::Timer | ThreadingName::Local => Err(
+            ops::type_error(format!("threading.{} is not supported yet", t.name())),
+        ),
     }
 }
 
-fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: &mut Ctx) -> PyResult<Value> {
+fn call_fn(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    f: BuiltinFn,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let p = m.prog;
     let a = &args.pos;
     match f {
         BuiltinFn::Print => {
-            args.check("print", &[])
-                .or_else(|_| if args.kw.iter().all(|(k, _)| matches!(&**k, "sep" | "end" | "flush")) { Ok(()) } else { Err(ops::type_error("print() got an unexpected keyword argument")) })?;
-            let sep = args.kw.iter().find(|(k, _)| &**k == "sep").map(|(_, v)| ops::to_str(p, s, v)).unwrap_or(" ".into());
-            let text = a.iter().map(|v| ops::to_str(p, s, v)).collect::<Vec<_>>().join(&sep);
+            args.check("print", &[]).or_else(|_| {
+                if args
+                    .kw
+                    .iter()
+                    .all(|(k, _)| matches!(&**k, "sep" | "end" | "flush"))
+                {
+                    Ok(())
+                } else {
+                    Err(ops::type_error(
+                        "print() got an unexpected keyword argument",
+                    ))
+                }
+            })?;
+            let sep = args
+                .kw
+                .iter()
+                .find(|(k, _)| &**k == "sep")
+                .map(|(_, v)| ops::to_str(p, s, v))
+                .unwrap_or(" ".into());
+            let text = a
+                .iter()
+                .map(|v| ops::to_str(p, s, v))
+                .collect::<Vec<_>>()
+                .join(&sep);
             cx.note_always(|| format!("print: {text}"));
             Ok(Value::None)
         }
@@ -212,10 +323,20 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
                     match s.obj(id) {
                         Object::List(l) => l.len(),
                         Object::Dict(d) => d.len(),
-                        _ => return Err(ops::type_error(format!("object of type '{}' has no len()", ops::type_name(s, v)))),
+                        _ => {
+                            return Err(ops::type_error(format!(
+                                "object of type '{}' has no len()",
+                                ops::type_name(s, v)
+                            )))
+                        }
                     }
                 }
-                _ => return Err(ops::type_error(format!("object of type '{}' has no len()", ops::type_name(s, v)))),
+                _ => {
+                    return Err(ops::type_error(format!(
+                        "object of type '{}' has no len()",
+                        ops::type_name(s, v)
+                    )))
+                }
             };
             cx.note(|| format!("len({}) → {n}", m.container_name(s, v)));
             Ok(Value::Int(n as i64))
@@ -224,7 +345,14 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
             arity("range", args, 1, 3)?;
             let ints: Vec<i64> = a
                 .iter()
-                .map(|v| v.as_int().ok_or_else(|| ops::type_error(format!("'{}' object cannot be interpreted as an integer", ops::type_name(s, v)))))
+                .map(|v| {
+                    v.as_int().ok_or_else(|| {
+                        ops::type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            ops::type_name(s, v)
+                        ))
+                    })
+                })
                 .collect::<PyResult<_>>()?;
             let (start, stop, step) = match ints.len() {
                 1 => (0, ints[0], 1),
@@ -258,9 +386,20 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
             Ok(Value::Float(F64(match a.first() {
                 None => 0.0,
                 Some(Value::Str(t)) => t.trim().parse::<f64>().map_err(|_| {
-                    exc(ExcType::ValueError, format!("could not convert string to float: {}", crate::value::str_repr(t)))
+                    exc(
+                        ExcType::ValueError,
+                        format!(
+                            "could not convert string to float: {}",
+                            crate::value::str_repr(t)
+                        ),
+                    )
                 })?,
-                Some(v) => v.as_f64().ok_or_else(|| ops::type_error(format!("float() argument must be a string or a real number, not '{}'", ops::type_name(s, v))))?,
+                Some(v) => v.as_f64().ok_or_else(|| {
+                    ops::type_error(format!(
+                        "float() argument must be a string or a real number, not '{}'",
+                        ops::type_name(s, v)
+                    ))
+                })?,
             })))
         }
         BuiltinFn::Str => {
@@ -268,7 +407,9 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
             if let Some(Value::Obj(id)) = a.first() {
                 m.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
             }
-            Ok(Value::Str(Arc::from(a.first().map(|v| ops::to_str(p, s, v)).unwrap_or_default())))
+            Ok(Value::Str(Arc::from(
+                a.first().map(|v| ops::to_str(p, s, v)).unwrap_or_default(),
+            )))
         }
         BuiltinFn::Repr => {
             arity("repr", args, 1, 1)?;
@@ -288,19 +429,41 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
             arity("abs", args, 1, 1)?;
             match &a[0] {
                 Value::Float(x) => Ok(Value::Float(F64(x.0.abs()))),
-                v if v.as_int().is_some() => Ok(Value::Int(v.as_int().unwrap().checked_abs().ok_or_else(|| exc(ExcType::OverflowError, "integer overflow"))?)),
-                v => Err(ops::type_error(format!("bad operand type for abs(): '{}'", ops::type_name(s, v)))),
+                v if v.as_int().is_some() => {
+                    Ok(Value::Int(v.as_int().unwrap().checked_abs().ok_or_else(
+                        || exc(ExcType::OverflowError, "integer overflow"),
+                    )?))
+                }
+                v => Err(ops::type_error(format!(
+                    "bad operand type for abs(): '{}'",
+                    ops::type_name(s, v)
+                ))),
             }
         }
         BuiltinFn::Min | BuiltinFn::Max => {
             let name = f.name();
             if a.is_empty() {
-                return Err(ops::type_error(format!("{name} expected at least 1 argument, got 0")));
+                return Err(ops::type_error(format!(
+                    "{name} expected at least 1 argument, got 0"
+                )));
             }
-            let default = args.kw.iter().find(|(k, _)| &**k == "default").map(|(_, v)| v.clone());
-            let items = if a.len() == 1 { m.read_all(s, tid, &a[0], cx)? } else { a.clone() };
+            let default = args
+                .kw
+                .iter()
+                .find(|(k, _)| &**k == "default")
+                .map(|(_, v)| v.clone());
+            let items = if a.len() == 1 {
+                m.read_all(s, tid, &a[0], cx)?
+            } else {
+                a.clone()
+            };
             if items.is_empty() {
-                return default.ok_or_else(|| exc(ExcType::ValueError, format!("{name}() iterable argument is empty")));
+                return default.ok_or_else(|| {
+                    exc(
+                        ExcType::ValueError,
+                        format!("{name}() iterable argument is empty"),
+                    )
+                });
             }
             let mut best = items[0].clone();
             for it in &items[1..] {
@@ -313,7 +476,10 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
         }
         BuiltinFn::Sum => {
             if a.is_empty() || a.len() > 2 {
-                return Err(ops::type_error(format!("sum() takes at most 2 arguments ({} given)", a.len())));
+                return Err(ops::type_error(format!(
+                    "sum() takes at most 2 arguments ({} given)",
+                    a.len()
+                )));
             }
             let items = m.read_all(s, tid, &a[0], cx)?;
             let mut acc = a.get(1).cloned().unwrap_or(Value::Int(0));
@@ -332,7 +498,11 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
             };
             if f == BuiltinFn::Sorted {
                 sort_values(s, &mut items)?;
-                if args.kw.iter().any(|(k, v)| &**k == "reverse" && ops::truthy(s, v)) {
+                if args
+                    .kw
+                    .iter()
+                    .any(|(k, v)| &**k == "reverse" && ops::truthy(s, v))
+                {
                     items.reverse();
                 }
             }
@@ -340,7 +510,11 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
                 items.reverse();
                 return Ok(Value::SeqIter(Arc::from(items), 0));
             }
-            Ok(if f == BuiltinFn::Tuple { Value::tuple(items) } else { Value::Obj(s.alloc(Object::List(items))) })
+            Ok(if f == BuiltinFn::Tuple {
+                Value::tuple(items)
+            } else {
+                Value::Obj(s.alloc(Object::List(items)))
+            })
         }
         BuiltinFn::Dict => {
             let mut entries: Vec<(Value, Value)> = vec![];
@@ -356,7 +530,10 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
                         for pair in m.read_all(s, tid, v, cx)? {
                             let kv = ops::iterate(s, &pair)?;
                             if kv.len() != 2 {
-                                return Err(exc(ExcType::ValueError, "dictionary update sequence element has wrong length"));
+                                return Err(exc(
+                                    ExcType::ValueError,
+                                    "dictionary update sequence element has wrong length",
+                                ));
                             }
                             dict_set(s, &mut entries, kv[0].clone(), kv[1].clone())?;
                         }
@@ -371,7 +548,11 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
         BuiltinFn::Enumerate => {
             let start = args.get(1, "start").and_then(|v| v.as_int()).unwrap_or(0);
             let items = m.read_all(s, tid, a.first().unwrap_or(&Value::None), cx)?;
-            let pairs = items.into_iter().enumerate().map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v])).collect::<Vec<_>>();
+            let pairs = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v]))
+                .collect::<Vec<_>>();
             Ok(Value::SeqIter(Arc::from(pairs), 0))
         }
         BuiltinFn::Zip => {
@@ -380,13 +561,19 @@ fn call_fn(m: &Machine, s: &mut State, tid: Tid, f: BuiltinFn, args: &Args, cx: 
                 cols.push(m.read_all(s, tid, v, cx)?);
             }
             let n = cols.iter().map(|c| c.len()).min().unwrap_or(0);
-            let rows = (0..n).map(|i| Value::tuple(cols.iter().map(|c| c[i].clone()).collect())).collect::<Vec<_>>();
+            let rows = (0..n)
+                .map(|i| Value::tuple(cols.iter().map(|c| c[i].clone()).collect()))
+                .collect::<Vec<_>>();
             Ok(Value::SeqIter(Arc::from(rows), 0))
         }
         BuiltinFn::Any | BuiltinFn::All => {
             arity(f.name(), args, 1, 1)?;
             let items = m.read_all(s, tid, &a[0], cx)?;
-            Ok(Value::Bool(if f == BuiltinFn::Any { items.iter().any(|v| ops::truthy(s, v)) } else { items.iter().all(|v| ops::truthy(s, v)) }))
+            Ok(Value::Bool(if f == BuiltinFn::Any {
+                items.iter().any(|v| ops::truthy(s, v))
+            } else {
+                items.iter().all(|v| ops::truthy(s, v))
+            }))
         }
         BuiltinFn::IsInstance => {
             arity("isinstance", args, 2, 2)?;
@@ -413,7 +600,11 @@ fn isinstance(s: &State, v: &Value, t: &Value) -> PyResult<bool> {
                 _ => f.name() == name,
             }
         }
-        _ => return Err(ops::type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+        _ => {
+            return Err(ops::type_error(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+            ))
+        }
     })
 }
 
@@ -440,16 +631,36 @@ fn sort_values(s: &State, items: &mut [Value]) -> PyResult<()> {
 
 /// `recv.method(args)`.
 #[allow(clippy::too_many_arguments)]
-pub fn call_method(m: &Machine, s: &mut State, tid: Tid, recv: &Value, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<CallResult> {
+pub fn call_method(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    recv: &Value,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<CallResult> {
     let no_attr = |s: &State| {
-        exc(ExcType::AttributeError, format!("'{}' object has no attribute '{}'", ops::type_name(s, recv), method.name()))
+        exc(
+            ExcType::AttributeError,
+            format!(
+                "'{}' object has no attribute '{}'",
+                ops::type_name(s, recv),
+                method.name()
+            ),
+        )
     };
     match recv {
         Value::Obj(id) => {
             let id = *id;
             match s.obj(id) {
-                Object::List(_) => list_method(m, s, tid, id, method, args, cx).map(CallResult::Return),
-                Object::Dict(_) => dict_method(m, s, tid, id, method, args, cx).map(CallResult::Return),
+                Object::List(_) => {
+                    list_method(m, s, tid, id, method, args, cx).map(CallResult::Return)
+                }
+                Object::Dict(_) => {
+                    dict_method(m, s, tid, id, method, args, cx).map(CallResult::Return)
+                }
                 _ => primitives::call(m, s, tid, id, method, args, choice, cx),
             }
         }
@@ -458,13 +669,47 @@ pub fn call_method(m: &Machine, s: &mut State, tid: Tid, recv: &Value, method: M
     }
 }
 
-fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, cx: &mut Ctx) -> PyResult<Value> {
+fn list_method(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let a = &args.pos;
     let name = m.container_name(s, &Value::Obj(id));
     let shared = s.heap[id as usize].shared;
-    let mutating = matches!(method, Method::Append | Method::Pop | Method::Insert | Method::Remove | Method::Clear | Method::Extend | Method::Sort | Method::Reverse);
-    if !matches!(method, Method::Append | Method::Pop | Method::Insert | Method::Remove | Method::Clear | Method::Extend | Method::Index | Method::Count | Method::Sort | Method::Reverse | Method::Copy) {
-        return Err(exc(ExcType::AttributeError, format!("'list' object has no attribute '{}'", method.name())));
+    let mutating = matches!(
+        method,
+        Method::Append
+            | Method::Pop
+            | Method::Insert
+            | Method::Remove
+            | Method::Clear
+            | Method::Extend
+            | Method::Sort
+            | Method::Reverse
+    );
+    if !matches!(
+        method,
+        Method::Append
+            | Method::Pop
+            | Method::Insert
+            | Method::Remove
+            | Method::Clear
+            | Method::Extend
+            | Method::Index
+            | Method::Count
+            | Method::Sort
+            | Method::Reverse
+            | Method::Copy
+    ) {
+        return Err(exc(
+            ExcType::AttributeError,
+            format!("'list' object has no attribute '{}'", method.name()),
+        ));
     }
     // One atomic operation on the list's structure (GIL).
     m.container_access(s, tid, id, None, mutating, true, AccessHint::Plain, cx);
@@ -473,7 +718,9 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
             m.share(s, v);
         }
     }
-    let Object::List(l) = s.obj(id).clone() else { unreachable!() };
+    let Object::List(l) = s.obj(id).clone() else {
+        unreachable!()
+    };
     let mut l = l;
     let ret = match method {
         Method::Append => {
@@ -489,7 +736,9 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
             let i = match a.first() {
                 None => l.len() - 1,
                 Some(v) => {
-                    let i = v.as_int().ok_or_else(|| ops::type_error("'list' indices must be integers"))?;
+                    let i = v
+                        .as_int()
+                        .ok_or_else(|| ops::type_error("'list' indices must be integers"))?;
                     let j = if i < 0 { i + l.len() as i64 } else { i };
                     if j < 0 || j >= l.len() as i64 {
                         return Err(exc(ExcType::IndexError, "pop index out of range"));
@@ -501,7 +750,9 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
         }
         Method::Insert => {
             arity("insert", args, 2, 2)?;
-            let i = a[0].as_int().ok_or_else(|| ops::type_error("'list' indices must be integers"))?;
+            let i = a[0]
+                .as_int()
+                .ok_or_else(|| ops::type_error("'list' indices must be integers"))?;
             let n = l.len() as i64;
             let j = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
             l.insert(j, a[1].clone());
@@ -537,7 +788,12 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
             arity("list.index", args, 1, 1)?;
             match l.iter().position(|x| ops::py_eq(s, x, &a[0])) {
                 Some(i) => Value::Int(i as i64),
-                None => return Err(exc(ExcType::ValueError, format!("{} is not in list", ops::repr(m.prog, s, &a[0])))),
+                None => {
+                    return Err(exc(
+                        ExcType::ValueError,
+                        format!("{} is not in list", ops::repr(m.prog, s, &a[0])),
+                    ))
+                }
             }
         }
         Method::Count => {
@@ -546,7 +802,11 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
         }
         Method::Sort => {
             sort_values(s, &mut l)?;
-            if args.kw.iter().any(|(k, v)| &**k == "reverse" && ops::truthy(s, v)) {
+            if args
+                .kw
+                .iter()
+                .any(|(k, v)| &**k == "reverse" && ops::truthy(s, v))
+            {
                 l.reverse();
             }
             Value::None
@@ -561,20 +821,55 @@ fn list_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
         }
         _ => unreachable!(),
     };
-    cx.note(|| format!("{name}.{}({}) → {}", method.name(), a.iter().map(|v| ops::repr(m.prog, s, v)).collect::<Vec<_>>().join(", "), ops::repr(m.prog, s, &ret)));
+    cx.note(|| {
+        format!(
+            "{name}.{}({}) → {}",
+            method.name(),
+            a.iter()
+                .map(|v| ops::repr(m.prog, s, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            ops::repr(m.prog, s, &ret)
+        )
+    });
     if let Object::List(dst) = s.obj_mut(id) {
         *dst = l;
     }
     Ok(ret)
 }
 
-fn dict_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, cx: &mut Ctx) -> PyResult<Value> {
+fn dict_method(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let a = &args.pos;
     let name = m.container_name(s, &Value::Obj(id));
     let shared = s.heap[id as usize].shared;
-    let mutating = matches!(method, Method::Pop | Method::SetDefault | Method::Update | Method::Clear);
-    if !matches!(method, Method::Get | Method::Keys | Method::Values | Method::Items | Method::Pop | Method::SetDefault | Method::Update | Method::Clear | Method::Copy) {
-        return Err(exc(ExcType::AttributeError, format!("'dict' object has no attribute '{}'", method.name())));
+    let mutating = matches!(
+        method,
+        Method::Pop | Method::SetDefault | Method::Update | Method::Clear
+    );
+    if !matches!(
+        method,
+        Method::Get
+            | Method::Keys
+            | Method::Values
+            | Method::Items
+            | Method::Pop
+            | Method::SetDefault
+            | Method::Update
+            | Method::Clear
+            | Method::Copy
+    ) {
+        return Err(exc(
+            ExcType::AttributeError,
+            format!("'dict' object has no attribute '{}'", method.name()),
+        ));
     }
     // A keyed operation touches that element; the others the whole structure.
     match (method, a.first()) {
@@ -590,7 +885,9 @@ fn dict_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
             m.share(s, v);
         }
     }
-    let Object::Dict(d) = s.obj(id).clone() else { unreachable!() };
+    let Object::Dict(d) = s.obj(id).clone() else {
+        unreachable!()
+    };
     let mut d = d;
     let ret = match method {
         Method::Get => {
@@ -656,7 +953,17 @@ fn dict_method(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, 
         }
         _ => unreachable!(),
     };
-    cx.note(|| format!("{name}.{}({}) → {}", method.name(), a.iter().map(|v| ops::repr(m.prog, s, v)).collect::<Vec<_>>().join(", "), ops::repr(m.prog, s, &ret)));
+    cx.note(|| {
+        format!(
+            "{name}.{}({}) → {}",
+            method.name(),
+            a.iter()
+                .map(|v| ops::repr(m.prog, s, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            ops::repr(m.prog, s, &ret)
+        )
+    });
     if let Object::Dict(dst) = s.obj_mut(id) {
         *dst = d;
     }
@@ -689,14 +996,25 @@ fn str_method(m: &Machine, s: &mut State, x: &str, method: Method, args: &Args) 
         Method::Strip => st(x.trim().to_string()),
         Method::Split => {
             let parts: Vec<Value> = match a.first() {
-                Some(Value::Str(sep)) if !sep.is_empty() => x.split(&**sep).map(|p| st(p.to_string())).collect(),
+                Some(Value::Str(sep)) if !sep.is_empty() => {
+                    x.split(&**sep).map(|p| st(p.to_string())).collect()
+                }
                 _ => x.split_whitespace().map(|p| st(p.to_string())).collect(),
             };
             Value::Obj(s.alloc(Object::List(parts)))
         }
         Method::StartsWith | Method::EndsWith => match a.first() {
-            Some(Value::Str(p)) => Value::Bool(if method == Method::StartsWith { x.starts_with(&**p) } else { x.ends_with(&**p) }),
-            _ => return Err(ops::type_error(format!("{}() argument must be str", method.name()))),
+            Some(Value::Str(p)) => Value::Bool(if method == Method::StartsWith {
+                x.starts_with(&**p)
+            } else {
+                x.ends_with(&**p)
+            }),
+            _ => {
+                return Err(ops::type_error(format!(
+                    "{}() argument must be str",
+                    method.name()
+                )))
+            }
         },
         Method::Format => {
             // Positional `{}` / `{0}` fields only.
@@ -730,7 +1048,12 @@ fn str_method(m: &Machine, s: &mut State, x: &str, method: Method, args: &Args) 
                         } else {
                             args.kw.iter().find(|(k, _)| &**k == name).map(|(_, v)| v)
                         };
-                        let v = v.ok_or_else(|| exc(ExcType::IndexError, "Replacement index out of range for positional args tuple"))?;
+                        let v = v.ok_or_else(|| {
+                            exc(
+                                ExcType::IndexError,
+                                "Replacement index out of range for positional args tuple",
+                            )
+                        })?;
                         out.push_str(&ops::format_spec(m.prog, s, v, spec)?);
                     }
                     c => out.push(c),
@@ -738,6 +1061,11 @@ fn str_method(m: &Machine, s: &mut State, x: &str, method: Method, args: &Args) 
             }
             st(out)
         }
-        _ => return Err(exc(ExcType::AttributeError, format!("'str' object has no attribute '{}'", method.name()))),
+        _ => {
+            return Err(exc(
+                ExcType::AttributeError,
+                format!("'str' object has no attribute '{}'", method.name()),
+            ))
+        }
     })
 }

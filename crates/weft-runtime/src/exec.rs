@@ -13,7 +13,13 @@ use crate::state::Object;
 use crate::value::{exc, Exception, Tid, Value};
 
 impl Machine<'_> {
-    pub(crate) fn exec(&self, s: &mut State, tid: Tid, choice: Choice, cx: &mut Ctx) -> PyResult<()> {
+    pub(crate) fn exec(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        choice: Choice,
+        cx: &mut Ctx,
+    ) -> PyResult<()> {
         if let Some(p) = s.threads[tid as usize].pending {
             return primitives::resume(self, s, tid, p, choice, cx);
         }
@@ -46,7 +52,10 @@ impl Machine<'_> {
                 let v = s.globals[g as usize].clone();
                 let info = &self.prog.globals[g as usize];
                 if v == Value::Unbound {
-                    return Err(exc(ExcType::NameError, format!("name '{}' is not defined", info.name)));
+                    return Err(exc(
+                        ExcType::NameError,
+                        format!("name '{}' is not defined", info.name),
+                    ));
                 }
                 self.global_access(s, tid, g, false, hint, cx);
                 cx.note(|| format!("read {} → {}", info.name, ops::repr(self.prog, s, &v)));
@@ -66,7 +75,10 @@ impl Machine<'_> {
             Instr::DeleteGlobal(g) => {
                 if s.globals[g as usize] == Value::Unbound {
                     let name = &self.prog.globals[g as usize].name;
-                    return Err(exc(ExcType::NameError, format!("name '{name}' is not defined")));
+                    return Err(exc(
+                        ExcType::NameError,
+                        format!("name '{name}' is not defined"),
+                    ));
                 }
                 self.global_access(s, tid, g, true, AccessHint::Plain, cx);
                 s.globals[g as usize] = Value::Unbound;
@@ -110,18 +122,26 @@ impl Machine<'_> {
                 let r = match (op, &a) {
                     (UnaryOp::Neg, Value::Float(f)) => Value::Float(crate::value::F64(-f.0)),
                     (UnaryOp::Pos, Value::Float(_)) => a.clone(),
-                    (UnaryOp::Neg, v) if v.as_int().is_some() => {
-                        Value::Int(v.as_int().unwrap().checked_neg().ok_or_else(|| exc(ExcType::OverflowError, "integer overflow"))?)
-                    }
+                    (UnaryOp::Neg, v) if v.as_int().is_some() => Value::Int(
+                        v.as_int()
+                            .unwrap()
+                            .checked_neg()
+                            .ok_or_else(|| exc(ExcType::OverflowError, "integer overflow"))?,
+                    ),
                     (UnaryOp::Pos, v) if v.as_int().is_some() => Value::Int(v.as_int().unwrap()),
-                    (UnaryOp::Invert, v) if v.as_int().is_some() => Value::Int(!v.as_int().unwrap()),
+                    (UnaryOp::Invert, v) if v.as_int().is_some() => {
+                        Value::Int(!v.as_int().unwrap())
+                    }
                     _ => {
                         let sym = match op {
                             UnaryOp::Neg => "-",
                             UnaryOp::Pos => "+",
                             UnaryOp::Invert => "~",
                         };
-                        return Err(ops::type_error(format!("bad operand type for unary {sym}: '{}'", ops::type_name(s, &a))));
+                        return Err(ops::type_error(format!(
+                            "bad operand type for unary {sym}: '{}'",
+                            ops::type_name(s, &a)
+                        )));
                     }
                 };
                 self.push(s, tid, r);
@@ -184,15 +204,26 @@ impl Machine<'_> {
                 }
                 self.push(s, tid, Value::Str(Arc::from(out)));
             }
-            Instr::FormatValue { conversion, has_spec } => {
-                let spec = if has_spec { Some(self.pop(s, tid)) } else { None };
+            Instr::FormatValue {
+                conversion,
+                has_spec,
+            } => {
+                let spec = if has_spec {
+                    Some(self.pop(s, tid))
+                } else {
+                    None
+                };
                 let v = self.pop(s, tid);
                 let v = match conversion {
                     Conversion::None => v,
                     Conversion::Str => Value::Str(Arc::from(ops::to_str(self.prog, s, &v))),
-                    Conversion::Repr | Conversion::Ascii => Value::Str(Arc::from(ops::repr(self.prog, s, &v))),
+                    Conversion::Repr | Conversion::Ascii => {
+                        Value::Str(Arc::from(ops::repr(self.prog, s, &v)))
+                    }
                 };
-                let spec = spec.map(|x| ops::to_str(self.prog, s, &x)).unwrap_or_default();
+                let spec = spec
+                    .map(|x| ops::to_str(self.prog, s, &x))
+                    .unwrap_or_default();
                 let out = ops::format_spec(self.prog, s, &v, &spec)?;
                 self.push(s, tid, Value::Str(Arc::from(out)));
             }
@@ -200,14 +231,28 @@ impl Machine<'_> {
                 let key = self.pop(s, tid);
                 let c = self.pop(s, tid);
                 let v = self.subscript(s, tid, &c, &key, hint, cx)?;
-                cx.note(|| format!("read {}[{}] → {}", self.container_name(s, &c), ops::repr(self.prog, s, &key), ops::repr(self.prog, s, &v)));
+                cx.note(|| {
+                    format!(
+                        "read {}[{}] → {}",
+                        self.container_name(s, &c),
+                        ops::repr(self.prog, s, &key),
+                        ops::repr(self.prog, s, &v)
+                    )
+                });
                 self.push(s, tid, v);
             }
             Instr::StoreSubscript(hint) => {
                 let key = self.pop(s, tid);
                 let c = self.pop(s, tid);
                 let v = self.pop(s, tid);
-                cx.note(|| format!("write {}[{}] ← {}", self.container_name(s, &c), ops::repr(self.prog, s, &key), ops::repr(self.prog, s, &v)));
+                cx.note(|| {
+                    format!(
+                        "write {}[{}] ← {}",
+                        self.container_name(s, &c),
+                        ops::repr(self.prog, s, &key),
+                        ops::repr(self.prog, s, &v)
+                    )
+                });
                 self.store_subscript(s, tid, &c, key, v, hint, cx)?;
             }
             Instr::DeleteSubscript => {
@@ -239,10 +284,15 @@ impl Machine<'_> {
                 let callee = self.pop(s, tid);
                 self.call(s, tid, callee, args, cx)?;
             }
-            Instr::CallMethod { method, argc, kwnames } => {
+            Instr::CallMethod {
+                method,
+                argc,
+                kwnames,
+            } => {
                 let args = self.args_on_stack(s, tid, argc, kwnames);
                 let recv = self.peek_owned(s, tid, argc as usize);
-                match crate::builtins::call_method(self, s, tid, &recv, method, &args, choice, cx)? {
+                match crate::builtins::call_method(self, s, tid, &recv, method, &args, choice, cx)?
+                {
                     CallResult::Return(v) => {
                         let st = &mut s.frame_mut(tid).stack;
                         st.truncate(st.len() - argc as usize - 1);
@@ -250,18 +300,31 @@ impl Machine<'_> {
                     }
                     CallResult::Pending(p) => {
                         s.frame_mut(tid).pc = pc;
-                        s.threads[tid as usize].pending = Some(p);
+                        s.th_mut(tid as usize).pending = Some(p);
                     }
                 }
             }
             Instr::GetIter => {
                 let v = self.pop(s, tid);
                 let it = match v {
-                    Value::Range(a, b, st) => Value::RangeIter { next: a, stop: b, step: st },
+                    Value::Range(a, b, st) => Value::RangeIter {
+                        next: a,
+                        stop: b,
+                        step: st,
+                    },
                     Value::SeqIter(..) | Value::RangeIter { .. } => v,
                     other => {
                         if let Value::Obj(id) = other {
-                            self.container_access(s, tid, id, None, false, false, AccessHint::Plain, cx);
+                            self.container_access(
+                                s,
+                                tid,
+                                id,
+                                None,
+                                false,
+                                false,
+                                AccessHint::Plain,
+                                cx,
+                            );
                         }
                         let items = ops::iterate(s, &other)?;
                         cx.note(|| format!("iterate over {}", ops::repr(self.prog, s, &other)));
@@ -275,7 +338,15 @@ impl Machine<'_> {
                 match it {
                     Value::RangeIter { next, stop, step } => {
                         if (step > 0 && next < stop) || (step < 0 && next > stop) {
-                            self.push(s, tid, Value::RangeIter { next: next + step, stop, step });
+                            self.push(
+                                s,
+                                tid,
+                                Value::RangeIter {
+                                    next: next + step,
+                                    stop,
+                                    step,
+                                },
+                            );
                             self.push(s, tid, Value::Int(next));
                         } else {
                             s.frame_mut(tid).pc = exit;
@@ -290,7 +361,12 @@ impl Machine<'_> {
                             s.frame_mut(tid).pc = exit;
                         }
                     }
-                    other => return Err(ops::type_error(format!("'{}' object is not an iterator", ops::type_name(s, &other)))),
+                    other => {
+                        return Err(ops::type_error(format!(
+                            "'{}' object is not an iterator",
+                            ops::type_name(s, &other)
+                        )))
+                    }
                 }
             }
             Instr::UnpackSequence(n) => {
@@ -299,7 +375,10 @@ impl Machine<'_> {
                     self.container_access(s, tid, id, None, false, false, AccessHint::Plain, cx);
                 }
                 let items = ops::iterate(s, &v).map_err(|_| {
-                    ops::type_error(format!("cannot unpack non-iterable {} object", ops::type_name(s, &v)))
+                    ops::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        ops::type_name(s, &v)
+                    ))
                 })?;
                 if items.len() != n as usize {
                     return Err(exc(
@@ -307,7 +386,10 @@ impl Machine<'_> {
                         if items.len() > n as usize {
                             format!("too many values to unpack (expected {n})")
                         } else {
-                            format!("not enough values to unpack (expected {n}, got {})", items.len())
+                            format!(
+                                "not enough values to unpack (expected {n}, got {})",
+                                items.len()
+                            )
                         },
                     ));
                 }
@@ -337,8 +419,14 @@ impl Machine<'_> {
                 return Err(self.make_exception(s, e)?);
             }
             Instr::ReRaiseCurrent => {
-                let cur = s.threads[tid as usize].frames.iter().rev().find_map(|f| f.handling.last().cloned());
-                return Err(cur.unwrap_or_else(|| exc(ExcType::RuntimeError, "No active exception to reraise")));
+                let cur = s.threads[tid as usize]
+                    .frames
+                    .iter()
+                    .rev()
+                    .find_map(|f| f.handling.last().cloned());
+                return Err(cur.unwrap_or_else(|| {
+                    exc(ExcType::RuntimeError, "No active exception to reraise")
+                }));
             }
             Instr::ReRaise => {
                 let e = self.pop(s, tid);
@@ -383,7 +471,9 @@ impl Machine<'_> {
 
     fn peek_owned(&self, s: &State, tid: Tid, n: usize) -> Value {
         let st = &s.frame(tid).stack;
-        st.get(st.len().wrapping_sub(1 + n)).cloned().unwrap_or(Value::None)
+        st.get(st.len().wrapping_sub(1 + n))
+            .cloned()
+            .unwrap_or(Value::None)
     }
 
     fn pop_n(&self, s: &mut State, tid: Tid, n: u32) -> Vec<Value> {
@@ -393,7 +483,7 @@ impl Machine<'_> {
     }
 
     pub(crate) fn do_return(&self, s: &mut State, tid: Tid, v: Value) {
-        let th = &mut s.threads[tid as usize];
+        let th = s.th_mut(tid as usize);
         th.frames.pop();
         if th.frames.is_empty() {
             self.finish_thread(s, tid);
@@ -402,7 +492,15 @@ impl Machine<'_> {
         }
     }
 
-    fn global_access(&self, s: &mut State, tid: Tid, g: u32, write: bool, hint: AccessHint, cx: &mut Ctx) {
+    fn global_access(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        g: u32,
+        write: bool,
+        hint: AccessHint,
+        cx: &mut Ctx,
+    ) {
         let info = &self.prog.globals[g as usize];
         if info.kind != GlobalKind::Shared {
             return;
@@ -412,9 +510,9 @@ impl Machine<'_> {
             // A synchronisation variable: a write publishes, a read acquires.
             if let Some(a) = self.atomic_agent[g as usize] {
                 if write {
-                    s.race.overwrite(agent, a);
+                    s.overwrite(agent, a);
                 } else {
-                    s.race.propagate(a, agent);
+                    s.propagate(a, agent);
                 }
             }
             return;
@@ -431,7 +529,15 @@ impl Machine<'_> {
         ops::truthy(s, v)
     }
 
-    fn compare(&self, s: &mut State, tid: Tid, op: CmpOp, a: &Value, b: &Value, cx: &mut Ctx) -> PyResult<bool> {
+    fn compare(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        op: CmpOp,
+        a: &Value,
+        b: &Value,
+        cx: &mut Ctx,
+    ) -> PyResult<bool> {
         use std::cmp::Ordering::*;
         Ok(match op {
             CmpOp::Eq => ops::py_eq(s, a, b),
@@ -449,16 +555,30 @@ impl Machine<'_> {
         })
     }
 
-    fn contains(&self, s: &mut State, tid: Tid, container: &Value, item: &Value, cx: &mut Ctx) -> PyResult<bool> {
+    fn contains(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        container: &Value,
+        item: &Value,
+        cx: &mut Ctx,
+    ) -> PyResult<bool> {
         match container {
             Value::Str(h) => match item {
                 Value::Str(n) => Ok(h.contains(&**n)),
-                _ => Err(ops::type_error(format!("'in <string>' requires string as left operand, not {}", ops::type_name(s, item)))),
+                _ => Err(ops::type_error(format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    ops::type_name(s, item)
+                ))),
             },
             Value::Range(a, b, st) => Ok(match item.as_int() {
                 Some(x) => {
                     let (a, b, st) = (*a, *b, *st);
-                    let inside = if st > 0 { x >= a && x < b } else { x <= a && x > b };
+                    let inside = if st > 0 {
+                        x >= a && x < b
+                    } else {
+                        x <= a && x > b
+                    };
                     inside && (x - a) % st == 0
                 }
                 None => false,
@@ -466,17 +586,24 @@ impl Machine<'_> {
             Value::Obj(id) if matches!(s.obj(*id), Object::Dict(_)) => {
                 ops::check_hashable(s, item)?;
                 self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
-                let Object::Dict(d) = s.obj(*id) else { unreachable!() };
+                let Object::Dict(d) = s.obj(*id) else {
+                    unreachable!()
+                };
                 Ok(ops::dict_find(s, d, item).is_some())
             }
             Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => {
                 self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
-                let Object::List(l) = s.obj(*id) else { unreachable!() };
+                let Object::List(l) = s.obj(*id) else {
+                    unreachable!()
+                };
                 Ok(l.iter().any(|x| ops::py_eq(s, x, item)))
             }
             other => {
                 let items = ops::iterate(s, other).map_err(|_| {
-                    ops::type_error(format!("argument of type '{}' is not iterable", ops::type_name(s, other)))
+                    ops::type_error(format!(
+                        "argument of type '{}' is not iterable",
+                        ops::type_name(s, other)
+                    ))
                 })?;
                 Ok(items.iter().any(|x| ops::py_eq(s, x, item)))
             }
@@ -490,7 +617,15 @@ impl Machine<'_> {
         }
     }
 
-    fn subscript(&self, s: &mut State, tid: Tid, c: &Value, key: &Value, hint: AccessHint, cx: &mut Ctx) -> PyResult<Value> {
+    fn subscript(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        c: &Value,
+        key: &Value,
+        hint: AccessHint,
+        cx: &mut Ctx,
+    ) -> PyResult<Value> {
         match c {
             Value::Obj(id) => {
                 let id = *id;
@@ -498,7 +633,16 @@ impl Machine<'_> {
                     Object::List(l) => {
                         let i = seq_index(s, &l, key, "list")?;
                         self.container_access(s, tid, id, None, false, false, hint, cx);
-                        self.container_access(s, tid, id, Some(&Value::Int(i as i64)), false, false, hint, cx);
+                        self.container_access(
+                            s,
+                            tid,
+                            id,
+                            Some(&Value::Int(i as i64)),
+                            false,
+                            false,
+                            hint,
+                            cx,
+                        );
                         Ok(l[i].clone())
                     }
                     Object::Dict(d) => {
@@ -512,26 +656,47 @@ impl Machine<'_> {
                             }
                         }
                     }
-                    _ => Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+                    _ => Err(ops::type_error(format!(
+                        "'{}' object is not subscriptable",
+                        ops::type_name(s, c)
+                    ))),
                 }
             }
             Value::Tuple(t) => Ok(t[seq_index(s, t, key, "tuple")?].clone()),
             Value::Str(x) => {
-                let chars: Vec<Value> = x.chars().map(|ch| Value::Str(Arc::from(ch.to_string()))).collect();
+                let chars: Vec<Value> = x
+                    .chars()
+                    .map(|ch| Value::Str(Arc::from(ch.to_string())))
+                    .collect();
                 Ok(chars[seq_index(s, &chars, key, "string")?].clone())
             }
             Value::Range(..) => {
                 let items = ops::iterate(s, c)?;
                 Ok(items[seq_index(s, &items, key, "range object")?].clone())
             }
-            _ => Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+            _ => Err(ops::type_error(format!(
+                "'{}' object is not subscriptable",
+                ops::type_name(s, c)
+            ))),
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn store_subscript(&self, s: &mut State, tid: Tid, c: &Value, key: Value, v: Value, hint: AccessHint, cx: &mut Ctx) -> PyResult<()> {
+    fn store_subscript(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        c: &Value,
+        key: Value,
+        v: Value,
+        hint: AccessHint,
+        cx: &mut Ctx,
+    ) -> PyResult<()> {
         let Value::Obj(id) = c else {
-            return Err(ops::type_error(format!("'{}' object does not support item assignment", ops::type_name(s, c))));
+            return Err(ops::type_error(format!(
+                "'{}' object does not support item assignment",
+                ops::type_name(s, c)
+            )));
         };
         let id = *id;
         if s.heap[id as usize].shared {
@@ -539,9 +704,19 @@ impl Machine<'_> {
         }
         match s.obj(id).clone() {
             Object::List(l) => {
-                let i = seq_index(s, &l, &key, "list").map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
+                let i = seq_index(s, &l, &key, "list")
+                    .map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
                 self.container_access(s, tid, id, None, false, false, hint, cx);
-                self.container_access(s, tid, id, Some(&Value::Int(i as i64)), true, false, hint, cx);
+                self.container_access(
+                    s,
+                    tid,
+                    id,
+                    Some(&Value::Int(i as i64)),
+                    true,
+                    false,
+                    hint,
+                    cx,
+                );
                 if let Object::List(l) = s.obj_mut(id) {
                     l[i] = v;
                 }
@@ -563,18 +738,32 @@ impl Machine<'_> {
                 }
                 Ok(())
             }
-            _ => Err(ops::type_error(format!("'{}' object does not support item assignment", ops::type_name(s, c)))),
+            _ => Err(ops::type_error(format!(
+                "'{}' object does not support item assignment",
+                ops::type_name(s, c)
+            ))),
         }
     }
 
-    fn delete_subscript(&self, s: &mut State, tid: Tid, c: &Value, key: &Value, cx: &mut Ctx) -> PyResult<()> {
+    fn delete_subscript(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        c: &Value,
+        key: &Value,
+        cx: &mut Ctx,
+    ) -> PyResult<()> {
         let Value::Obj(id) = c else {
-            return Err(ops::type_error(format!("'{}' object does not support item deletion", ops::type_name(s, c))));
+            return Err(ops::type_error(format!(
+                "'{}' object does not support item deletion",
+                ops::type_name(s, c)
+            )));
         };
         let id = *id;
         match s.obj(id).clone() {
             Object::List(l) => {
-                let i = seq_index(s, &l, key, "list").map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
+                let i = seq_index(s, &l, key, "list")
+                    .map_err(|_| exc(ExcType::IndexError, "list assignment index out of range"))?;
                 self.container_access(s, tid, id, None, true, false, AccessHint::Plain, cx);
                 if let Object::List(l) = s.obj_mut(id) {
                     l.remove(i);
@@ -593,18 +782,34 @@ impl Machine<'_> {
                 }
                 Ok(())
             }
-            _ => Err(ops::type_error(format!("'{}' object does not support item deletion", ops::type_name(s, c)))),
+            _ => Err(ops::type_error(format!(
+                "'{}' object does not support item deletion",
+                ops::type_name(s, c)
+            ))),
         }
     }
 
-    fn slice(&self, s: &mut State, tid: Tid, c: &Value, lower: &Value, upper: &Value, cx: &mut Ctx) -> PyResult<Value> {
+    fn slice(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        c: &Value,
+        lower: &Value,
+        upper: &Value,
+        cx: &mut Ctx,
+    ) -> PyResult<Value> {
         if let Value::Obj(id) = c {
             self.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
         }
         let items = match c {
             Value::Str(_) | Value::Tuple(_) | Value::Range(..) => ops::iterate(s, c)?,
             Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => ops::iterate(s, c)?,
-            _ => return Err(ops::type_error(format!("'{}' object is not subscriptable", ops::type_name(s, c)))),
+            _ => {
+                return Err(ops::type_error(format!(
+                    "'{}' object is not subscriptable",
+                    ops::type_name(s, c)
+                )))
+            }
         };
         let n = items.len() as i64;
         let bound = |v: &Value, default: i64| -> PyResult<i64> {
@@ -619,7 +824,11 @@ impl Machine<'_> {
         let (a, b) = (bound(lower, 0)? as usize, bound(upper, n)? as usize);
         let part: Vec<Value> = if a < b { items[a..b].to_vec() } else { vec![] };
         Ok(match c {
-            Value::Str(_) => Value::Str(Arc::from(part.iter().map(|v| ops::to_str(self.prog, s, v)).collect::<String>())),
+            Value::Str(_) => Value::Str(Arc::from(
+                part.iter()
+                    .map(|v| ops::to_str(self.prog, s, v))
+                    .collect::<String>(),
+            )),
             Value::Tuple(_) => Value::tuple(part),
             _ => Value::Obj(s.alloc(Object::List(part))),
         })
@@ -631,17 +840,28 @@ impl Machine<'_> {
                 return Ok(match attr {
                     Attr::Name => Value::Str(t.name.clone()),
                     Attr::Daemon => Value::Bool(t.daemon),
-                    Attr::Ident => t.tid.map(|x| Value::Int(x as i64 + 1)).unwrap_or(Value::None),
+                    Attr::Ident => t
+                        .tid
+                        .map(|x| Value::Int(x as i64 + 1))
+                        .unwrap_or(Value::None),
                     Attr::Args => Value::tuple(t.args.clone()),
                 });
             }
         }
         if let (Value::Exc(e), Attr::Args) = (o, attr) {
-            return Ok(if e.msg.is_empty() { Value::tuple(vec![]) } else { Value::tuple(vec![Value::Str(e.msg.clone())]) });
+            return Ok(if e.msg.is_empty() {
+                Value::tuple(vec![])
+            } else {
+                Value::tuple(vec![Value::Str(e.msg.clone())])
+            });
         }
         Err(exc(
             ExcType::AttributeError,
-            format!("'{}' object has no attribute '{}'", ops::type_name(s, o), attr.name()),
+            format!(
+                "'{}' object has no attribute '{}'",
+                ops::type_name(s, o),
+                attr.name()
+            ),
         ))
     }
 
@@ -653,7 +873,10 @@ impl Machine<'_> {
                 match attr {
                     Attr::Daemon => {
                         if started {
-                            return Err(exc(ExcType::RuntimeError, "cannot set daemon status of active thread"));
+                            return Err(exc(
+                                ExcType::RuntimeError,
+                                "cannot set daemon status of active thread",
+                            ));
                         }
                         let d = ops::truthy(s, &v);
                         if let Object::Thread(t) = s.obj_mut(id) {
@@ -674,19 +897,33 @@ impl Machine<'_> {
         }
         Err(exc(
             ExcType::AttributeError,
-            format!("'{}' object attribute '{}' is read-only", ops::type_name(s, o), attr.name()),
+            format!(
+                "'{}' object attribute '{}' is read-only",
+                ops::type_name(s, o),
+                attr.name()
+            ),
         ))
     }
 
     /// Call a callable with the arguments already popped.
-    fn call(&self, s: &mut State, tid: Tid, callee: Value, args: Args, cx: &mut Ctx) -> PyResult<()> {
+    fn call(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        callee: Value,
+        args: Args,
+        cx: &mut Ctx,
+    ) -> PyResult<()> {
         match callee {
             Value::Func(f) => {
                 if s.threads[tid as usize].frames.len() >= MAX_FRAMES {
-                    return Err(exc(ExcType::RecursionError, "maximum recursion depth exceeded"));
+                    return Err(exc(
+                        ExcType::RecursionError,
+                        "maximum recursion depth exceeded",
+                    ));
                 }
                 let frame = self.bind(f, &args)?;
-                s.threads[tid as usize].frames.push(frame);
+                s.th_mut(tid as usize).frames.push(frame);
                 Ok(())
             }
             Value::Builtin(b) => {
@@ -694,7 +931,10 @@ impl Machine<'_> {
                 self.push(s, tid, v);
                 Ok(())
             }
-            other => Err(ops::type_error(format!("'{}' object is not callable", ops::type_name(s, &other)))),
+            other => Err(ops::type_error(format!(
+                "'{}' object is not callable",
+                ops::type_name(s, &other)
+            ))),
         }
     }
 
@@ -723,7 +963,10 @@ fn seq_index(s: &State, items: &[Value], key: &Value, what: &str) -> PyResult<us
     let n = items.len() as i64;
     let j = if i < 0 { i + n } else { i };
     if j < 0 || j >= n {
-        return Err(exc(ExcType::IndexError, format!("{what} index out of range")));
+        return Err(exc(
+            ExcType::IndexError,
+            format!("{what} index out of range"),
+        ));
     }
     Ok(j as usize)
 }

@@ -8,9 +8,7 @@
 
 use std::sync::Arc;
 
-use weft_model::{
-    Builtin, Const, ExcType, FuncId, GlobalKind, Instr, Pc, Program, MODULE,
-};
+use weft_model::{Builtin, Const, ExcType, FuncId, GlobalKind, Instr, Pc, Program, MODULE};
 
 use crate::ops::{self, PyResult};
 use crate::primitives;
@@ -46,9 +44,20 @@ pub struct Choices {
 pub enum Event {
     Race(RaceHit),
     /// An exception ended a thread.
-    Uncaught { tid: Tid, exc: Arc<Exception>, traceback: Vec<(FuncId, Pc)> },
+    Uncaught {
+        tid: Tid,
+        exc: Arc<Exception>,
+        traceback: Vec<(FuncId, Pc)>,
+    },
     /// `tid` acquired `to` while holding `from` (and `gates`).
-    LockEdge { from: ObjId, to: ObjId, tid: Tid, from_site: (FuncId, Pc), to_site: (FuncId, Pc), gates: Vec<ObjId> },
+    LockEdge {
+        from: ObjId,
+        to: ObjId,
+        tid: Tid,
+        from_site: (FuncId, Pc),
+        to_site: (FuncId, Pc),
+        gates: Vec<ObjId>,
+    },
 }
 
 /// Per-step scratch: events for findings, and the trace when replaying.
@@ -90,7 +99,9 @@ pub struct Args {
 impl Args {
     /// The argument at `index` or named `name`.
     pub fn get(&self, index: usize, name: &str) -> Option<&Value> {
-        self.pos.get(index).or_else(|| self.kw.iter().find(|(k, _)| &**k == name).map(|(_, v)| v))
+        self.pos
+            .get(index)
+            .or_else(|| self.kw.iter().find(|(k, _)| &**k == name).map(|(_, v)| v))
     }
     /// Reject arguments beyond `names`, as CPython does.
     pub fn check(&self, what: &str, names: &[&str]) -> PyResult<()> {
@@ -104,9 +115,15 @@ impl Args {
         }
         for (k, _) in &self.kw {
             match names.iter().position(|n| *n == &**k) {
-                None => return Err(ops::type_error(format!("{what}() got an unexpected keyword argument '{k}'"))),
+                None => {
+                    return Err(ops::type_error(format!(
+                        "{what}() got an unexpected keyword argument '{k}'"
+                    )))
+                }
                 Some(i) if i < self.pos.len() => {
-                    return Err(ops::type_error(format!("{what}() got multiple values for argument '{k}'")))
+                    return Err(ops::type_error(format!(
+                        "{what}() got multiple values for argument '{k}'"
+                    )))
                 }
                 _ => {}
             }
@@ -146,7 +163,12 @@ impl<'p> Machine<'p> {
                 })
             })
             .collect();
-        Machine { prog, consts, atomic_agent, reserved_agents: next }
+        Machine {
+            prog,
+            consts,
+            atomic_agent,
+            reserved_agents: next,
+        }
     }
 
     /// The state before the first step: the main thread has run up to its first step.
@@ -168,8 +190,13 @@ impl<'p> Machine<'p> {
             daemon: false,
             tid: Some(0),
         };
-        s.heap.push(HeapObj { obj: Object::Thread(main_obj), shared: true, label: None, agent: Some(0) });
-        s.threads.push(ThreadState {
+        s.heap.push(Arc::new(HeapObj {
+            obj: Object::Thread(main_obj),
+            shared: true,
+            label: None,
+            agent: Some(0),
+        }));
+        s.threads.push(Arc::new(ThreadState {
             frames: vec![Frame {
                 func: MODULE,
                 pc: 0,
@@ -183,7 +210,7 @@ impl<'p> Machine<'p> {
             pending: None,
             agent: 0,
             held_sites: Default::default(),
-        });
+        }));
         self.run_local(&mut s, 0, cx);
         s
     }
@@ -208,7 +235,11 @@ impl<'p> Machine<'p> {
                 );
                 let tb = self.traceback(s, tid);
                 if let Value::Exc(e) = e {
-                    cx.events.push(Event::Uncaught { tid, exc: e, traceback: tb });
+                    cx.events.push(Event::Uncaught {
+                        tid,
+                        exc: e,
+                        traceback: tb,
+                    });
                 }
                 self.finish_thread(s, tid);
                 return;
@@ -252,7 +283,9 @@ impl<'p> Machine<'p> {
         if th.pending.is_some() {
             return true;
         }
-        let Some((_, _, instr)) = self.poised(s, tid) else { return false };
+        let Some((_, _, instr)) = self.poised(s, tid) else {
+            return false;
+        };
         let shared = |n| self.is_shared_container(s, self.peek(s, tid, n));
         match instr {
             Instr::LoadGlobal(g, _) | Instr::StoreGlobal(g, _) | Instr::DeleteGlobal(g) => {
@@ -294,33 +327,64 @@ impl<'p> Machine<'p> {
         if let Some(p) = th.pending {
             return primitives::pending_choices(s, tid, p);
         }
-        let Some((_, _, instr)) = self.poised(s, tid) else { return Choices::default() };
+        let Some((_, _, instr)) = self.poised(s, tid) else {
+            return Choices::default();
+        };
         match instr {
-            Instr::CallMethod { method, argc, kwnames } => {
+            Instr::CallMethod {
+                method,
+                argc,
+                kwnames,
+            } => {
                 if let Value::Obj(id) = self.peek(s, tid, argc as usize) {
-                    if primitives::is_sync_obj(s.obj(*id)) || matches!(s.obj(*id), Object::Thread(_)) {
+                    if primitives::is_sync_obj(s.obj(*id))
+                        || matches!(s.obj(*id), Object::Thread(_))
+                    {
                         let args = self.args_on_stack(s, tid, argc, kwnames);
                         return primitives::poll(s, tid, *id, method, &args);
                     }
                 }
-                Choices { go: true, timeout: false }
+                Choices {
+                    go: true,
+                    timeout: false,
+                }
             }
             Instr::WithEnter => match self.peek(s, tid, 0) {
-                Value::Obj(id) if primitives::is_sync_obj(s.obj(*id)) => primitives::poll_enter(s, tid, *id),
-                _ => Choices { go: true, timeout: false },
+                Value::Obj(id) if primitives::is_sync_obj(s.obj(*id)) => {
+                    primitives::poll_enter(s, tid, *id)
+                }
+                _ => Choices {
+                    go: true,
+                    timeout: false,
+                },
             },
-            _ => Choices { go: true, timeout: false },
+            _ => Choices {
+                go: true,
+                timeout: false,
+            },
         }
     }
 
-    pub(crate) fn args_on_stack(&self, s: &State, tid: Tid, argc: u32, kwnames: Option<u32>) -> Args {
+    pub(crate) fn args_on_stack(
+        &self,
+        s: &State,
+        tid: Tid,
+        argc: u32,
+        kwnames: Option<u32>,
+    ) -> Args {
         let st = &s.frame(tid).stack;
         let vals = &st[st.len() - argc as usize..];
-        let names = kwnames.map(|k| self.prog.kwnames[k as usize].as_slice()).unwrap_or(&[]);
+        let names = kwnames
+            .map(|k| self.prog.kwnames[k as usize].as_slice())
+            .unwrap_or(&[]);
         let npos = vals.len() - names.len();
         Args {
             pos: vals[..npos].to_vec(),
-            kw: names.iter().zip(&vals[npos..]).map(|(n, v)| (Arc::from(n.as_str()), v.clone())).collect(),
+            kw: names
+                .iter()
+                .zip(&vals[npos..])
+                .map(|(n, v)| (Arc::from(n.as_str()), v.clone()))
+                .collect(),
         }
     }
 
@@ -338,7 +402,11 @@ impl<'p> Machine<'p> {
 
     /// The current (function, pc) of every frame of a thread, outermost first.
     pub fn traceback(&self, s: &State, tid: Tid) -> Vec<(FuncId, Pc)> {
-        s.threads[tid as usize].frames.iter().map(|f| (f.func, f.pc.saturating_sub(1))).collect()
+        s.threads[tid as usize]
+            .frames
+            .iter()
+            .map(|f| (f.func, f.pc.saturating_sub(1)))
+            .collect()
     }
 
     /// Where the thread is now, for race sites and lock-edge sites.
@@ -358,8 +426,8 @@ impl<'p> Machine<'p> {
             other => other,
         };
         let traceback = self.traceback(s, tid);
-        s.threads[tid as usize].pending = None;
-        while let Some(frame) = s.threads[tid as usize].frames.last_mut() {
+        s.th_mut(tid as usize).pending = None;
+        while let Some(frame) = s.th_mut(tid as usize).frames.last_mut() {
             let pc = frame.pc.saturating_sub(1);
             let func = self.prog.function(frame.func);
             if let Some(h) = func.handlers.iter().find(|h| h.start <= pc && pc < h.end) {
@@ -368,34 +436,63 @@ impl<'p> Machine<'p> {
                 frame.pc = h.target;
                 return;
             }
-            s.threads[tid as usize].frames.pop();
+            s.th_mut(tid as usize).frames.pop();
         }
         cx.note_always(|| format!("uncaught {}", describe_exc(&e)));
         if let Value::Exc(x) = e {
-            cx.events.push(Event::Uncaught { tid, exc: x, traceback });
+            cx.events.push(Event::Uncaught {
+                tid,
+                exc: x,
+                traceback,
+            });
         }
         self.finish_thread(s, tid);
     }
 
     pub(crate) fn finish_thread(&self, s: &mut State, tid: Tid) {
-        let th = &mut s.threads[tid as usize];
+        let th = s.th_mut(tid as usize);
         th.done = true;
         th.frames.clear();
         th.pending = None;
     }
 
     /// Record an access to a shared location.
-    pub(crate) fn access(&self, s: &mut State, tid: Tid, loc: Loc, write: bool, atomic: bool, hint: weft_model::AccessHint, cx: &mut Ctx) {
+    pub(crate) fn access(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        loc: Loc,
+        write: bool,
+        atomic: bool,
+        hint: weft_model::AccessHint,
+        cx: &mut Ctx,
+    ) {
         let (func, pc) = self.site_now(s, tid);
         let agent = s.threads[tid as usize].agent;
-        let site = Site { tid, func, pc, write, hint };
+        let site = Site {
+            tid,
+            func,
+            pc,
+            write,
+            hint,
+        };
         let mut hits = Vec::new();
-        s.race.access(loc, agent, atomic, site, &mut hits);
+        s.race_mut().access(loc, agent, atomic, site, &mut hits);
         cx.events.extend(hits.into_iter().map(Event::Race));
     }
 
     /// Accesses to a container: `loc` is the element (or None for its structure).
-    pub(crate) fn container_access(&self, s: &mut State, tid: Tid, obj: ObjId, key: Option<&Value>, write: bool, atomic: bool, hint: weft_model::AccessHint, cx: &mut Ctx) {
+    pub(crate) fn container_access(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        obj: ObjId,
+        key: Option<&Value>,
+        write: bool,
+        atomic: bool,
+        hint: weft_model::AccessHint,
+        cx: &mut Ctx,
+    ) {
         if !s.heap[obj as usize].shared {
             return;
         }
@@ -412,14 +509,16 @@ impl<'p> Machine<'p> {
         while let Some(v) = todo.pop() {
             match v {
                 Value::Obj(id) => {
-                    let h = &mut s.heap[id as usize];
-                    if h.shared {
+                    if s.heap[id as usize].shared {
                         continue;
                     }
+                    let h = s.heap_mut(id as usize);
                     h.shared = true;
                     match &h.obj {
                         Object::List(l) => todo.extend(l.iter().cloned()),
-                        Object::Dict(d) => todo.extend(d.iter().flat_map(|(k, v)| [k.clone(), v.clone()])),
+                        Object::Dict(d) => {
+                            todo.extend(d.iter().flat_map(|(k, v)| [k.clone(), v.clone()]))
+                        }
                         Object::Queue(q) => todo.extend(q.items.iter().cloned()),
                         Object::Thread(t) => todo.extend(t.args.iter().cloned()),
                         _ => {}
@@ -436,7 +535,7 @@ impl<'p> Machine<'p> {
         match v {
             Value::Obj(id) => {
                 if s.heap[*id as usize].label.is_none() {
-                    s.heap[*id as usize].label = Some(Label::Global(g));
+                    s.heap_mut(*id as usize).label = Some(Label::Global(g));
                 }
                 if let Object::List(l) = s.obj(*id) {
                     let items: Vec<Value> = l.clone();
@@ -470,44 +569,77 @@ impl<'p> Machine<'p> {
     }
 
     /// Start a thread object: a new runtime thread, poised at its first step.
-    pub(crate) fn start_thread(&self, s: &mut State, parent: Tid, obj: ObjId, cx: &mut Ctx) -> PyResult<Tid> {
-        let Object::Thread(t) = s.obj(obj).clone() else { unreachable!("start of a non-thread") };
+    pub(crate) fn start_thread(
+        &self,
+        s: &mut State,
+        parent: Tid,
+        obj: ObjId,
+        cx: &mut Ctx,
+    ) -> PyResult<Tid> {
+        let Object::Thread(t) = s.obj(obj).clone() else {
+            unreachable!("start of a non-thread")
+        };
         if t.tid.is_some() {
-            return Err(exc(ExcType::RuntimeError, "threads can only be started once"));
+            return Err(exc(
+                ExcType::RuntimeError,
+                "threads can only be started once",
+            ));
         }
         let tid = s.threads.len() as Tid;
         let agent = s.heap[obj as usize].agent.unwrap_or_else(|| s.new_agent());
         if let Object::Thread(t) = s.obj_mut(obj) {
             t.tid = Some(tid);
         }
-        s.threads.push(ThreadState { frames: vec![], done: false, obj, daemon: t.daemon, pending: None, agent, held_sites: Default::default() });
+        s.threads.push(Arc::new(ThreadState {
+            frames: vec![],
+            done: false,
+            obj,
+            daemon: t.daemon,
+            pending: None,
+            agent,
+            held_sites: Default::default(),
+        }));
         let parent_agent = s.threads[parent as usize].agent;
-        s.race.propagate(parent_agent, agent);
+        s.propagate(parent_agent, agent);
         for a in &t.args {
             self.share(s, a);
         }
         for (_, a) in &t.kwargs {
             self.share(s, a);
         }
-        let args = Args { pos: t.args.clone(), kw: t.kwargs.clone() };
+        let args = Args {
+            pos: t.args.clone(),
+            kw: t.kwargs.clone(),
+        };
         match t.target {
             Value::None => self.finish_thread(s, tid),
             Value::Func(f) => match self.bind(f, &args) {
                 Ok(frame) => {
-                    s.threads[tid as usize].frames.push(frame);
+                    s.th_mut(tid as usize).frames.push(frame);
                     self.run_local(s, tid, cx);
                 }
                 Err(e) => {
                     if let Value::Exc(x) = e {
-                        cx.events.push(Event::Uncaught { tid, exc: x, traceback: vec![] });
+                        cx.events.push(Event::Uncaught {
+                            tid,
+                            exc: x,
+                            traceback: vec![],
+                        });
                     }
                     self.finish_thread(s, tid);
                 }
             },
             other => {
-                let e = ops::type_error(format!("'{}' object is not callable", ops::type_name(s, &other)));
+                let e = ops::type_error(format!(
+                    "'{}' object is not callable",
+                    ops::type_name(s, &other)
+                ));
                 if let Value::Exc(x) = e {
-                    cx.events.push(Event::Uncaught { tid, exc: x, traceback: vec![] });
+                    cx.events.push(Event::Uncaught {
+                        tid,
+                        exc: x,
+                        traceback: vec![],
+                    });
                 }
                 self.finish_thread(s, tid);
             }
@@ -535,9 +667,17 @@ impl<'p> Machine<'p> {
         }
         for (k, v) in &args.kw {
             match func.params.iter().position(|p| p.name == **k) {
-                None => return Err(ops::type_error(format!("{}() got an unexpected keyword argument '{}'", func.name, k))),
+                None => {
+                    return Err(ops::type_error(format!(
+                        "{}() got an unexpected keyword argument '{}'",
+                        func.name, k
+                    )))
+                }
                 Some(i) if locals[i] != Value::Unbound => {
-                    return Err(ops::type_error(format!("{}() got multiple values for argument '{}'", func.name, k)))
+                    return Err(ops::type_error(format!(
+                        "{}() got multiple values for argument '{}'",
+                        func.name, k
+                    )))
                 }
                 Some(i) => locals[i] = v.clone(),
             }
@@ -554,7 +694,11 @@ impl<'p> Machine<'p> {
         if !missing.is_empty() {
             let list = match missing.len() {
                 1 => missing[0].clone(),
-                _ => format!("{} and {}", missing[..missing.len() - 1].join(", "), missing[missing.len() - 1]),
+                _ => format!(
+                    "{} and {}",
+                    missing[..missing.len() - 1].join(", "),
+                    missing[missing.len() - 1]
+                ),
             };
             return Err(ops::type_error(format!(
                 "{}() missing {} required positional argument{}: {}",
@@ -564,22 +708,34 @@ impl<'p> Machine<'p> {
                 list
             )));
         }
-        Ok(Frame { func: f, pc: 0, locals, stack: Vec::new(), handling: Vec::new() })
+        Ok(Frame {
+            func: f,
+            pc: 0,
+            locals,
+            stack: Vec::new(),
+            handling: Vec::new(),
+        })
     }
 
     /// Evaluate a check (`invariants`/`final` entry) against a state, with no steps.
     pub fn eval_check(&self, s: &State, func: FuncId) -> Result<Value, Arc<Exception>> {
         let mut scratch = s.clone();
         let tid = scratch.threads.len() as Tid;
-        scratch.threads.push(ThreadState {
-            frames: vec![Frame { func, pc: 0, locals: vec![Value::Unbound; self.prog.function(func).local_names.len()], stack: vec![], handling: vec![] }],
+        scratch.threads.push(Arc::new(ThreadState {
+            frames: vec![Frame {
+                func,
+                pc: 0,
+                locals: vec![Value::Unbound; self.prog.function(func).local_names.len()],
+                stack: vec![],
+                handling: vec![],
+            }],
             done: false,
             obj: 0,
             daemon: true,
             pending: None,
             agent: 63,
             held_sites: Default::default(),
-        });
+        }));
         let mut cx = Ctx::default();
         let mut budget = LOCAL_BUDGET;
         loop {
@@ -590,7 +746,12 @@ impl<'p> Machine<'p> {
             // The result is left by `Return` of the last frame.
             if th.frames.len() == 1 {
                 if let Some((_, _, Instr::Return)) = self.poised(&scratch, tid) {
-                    return Ok(scratch.frame(tid).stack.last().cloned().unwrap_or(Value::None));
+                    return Ok(scratch
+                        .frame(tid)
+                        .stack
+                        .last()
+                        .cloned()
+                        .unwrap_or(Value::None));
                 }
             }
             budget -= 1;
@@ -601,7 +762,10 @@ impl<'p> Machine<'p> {
                 });
             }
         }
-        Err(Arc::new(Exception::new(ExcType::RuntimeError, "check did not produce a value")))
+        Err(Arc::new(Exception::new(
+            ExcType::RuntimeError,
+            "check did not produce a value",
+        )))
     }
 }
 
@@ -609,7 +773,7 @@ fn label_items(s: &mut State, g: u32, items: &[Value]) {
     for (i, it) in items.iter().enumerate() {
         if let Value::Obj(id) = it {
             if s.heap[*id as usize].label.is_none() {
-                s.heap[*id as usize].label = Some(Label::Elem(g, i as u32));
+                s.heap_mut(*id as usize).label = Some(Label::Elem(g, i as u32));
             }
         }
     }

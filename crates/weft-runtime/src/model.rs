@@ -32,22 +32,68 @@ pub struct BlockedThread {
 /// What the runtime reports; the checker turns these into user findings.
 #[derive(Clone, Debug)]
 pub enum Finding {
-    Race { subject: String, loc: Loc, first: Site, second: Site, first_thread: String, second_thread: String },
+    Race {
+        subject: String,
+        loc: Loc,
+        first: Site,
+        second: Site,
+        first_thread: String,
+        second_thread: String,
+    },
     /// An uncaught exception ended a thread (an `assert` is reported as an assertion).
-    Exception { tid: Tid, thread: String, exc: Arc<Exception>, traceback: Vec<(FuncId, Pc)> },
+    Exception {
+        tid: Tid,
+        thread: String,
+        exc: Arc<Exception>,
+        traceback: Vec<(FuncId, Pc)>,
+    },
     /// An `invariants` (`final == false`) or `final` entry is false, or raised.
-    CheckFailed { index: usize, is_final: bool, value: String, error: Option<String>, globals: Vec<(String, String)> },
-    Deadlock { threads: Vec<BlockedThread>, self_deadlock: bool },
-    LockEdge { from: String, to: String, from_obj: ObjId, to_obj: ObjId, tid: Tid, thread: String, from_site: (FuncId, Pc), to_site: (FuncId, Pc), gates: Vec<String> },
+    CheckFailed {
+        index: usize,
+        is_final: bool,
+        value: String,
+        error: Option<String>,
+        globals: Vec<(String, String)>,
+    },
+    Deadlock {
+        threads: Vec<BlockedThread>,
+        self_deadlock: bool,
+    },
+    LockEdge {
+        from: String,
+        to: String,
+        from_obj: ObjId,
+        to_obj: ObjId,
+        tid: Tid,
+        thread: String,
+        from_site: (FuncId, Pc),
+        to_site: (FuncId, Pc),
+        gates: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FindingKey {
     Race(String),
-    Exception { ty: ExcType, msg: String, site: Option<(FuncId, Pc)>, assert: bool },
-    Check { index: usize, is_final: bool },
-    Deadlock { self_deadlock: bool },
-    LockEdge { from: String, to: String, thread: String, gates: Vec<String> },
+    Exception {
+        ty: ExcType,
+        msg: String,
+        site: Option<(FuncId, Pc)>,
+        assert: bool,
+    },
+    Check {
+        index: usize,
+        is_final: bool,
+    },
+    Deadlock {
+        self_deadlock: bool,
+    },
+    LockEdge {
+        from: String,
+        to: String,
+        thread: String,
+        gates: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -79,11 +125,28 @@ impl<'p> ThreadModel<'p> {
                         second: hit.second,
                     });
                 }
-                Event::Uncaught { tid, exc, traceback } => {
-                    out.push(Finding::Exception { tid, thread: m.thread_name(s, tid), exc, traceback });
+                Event::Uncaught {
+                    tid,
+                    exc,
+                    traceback,
+                } => {
+                    out.push(Finding::Exception {
+                        tid,
+                        thread: m.thread_name(s, tid),
+                        exc,
+                        traceback,
+                    });
                 }
-                Event::LockEdge { from, to, tid, from_site, to_site, gates } => {
-                    let mut gates: Vec<String> = gates.iter().map(|g| m.object_name(s, *g)).collect();
+                Event::LockEdge {
+                    from,
+                    to,
+                    tid,
+                    from_site,
+                    to_site,
+                    gates,
+                } => {
+                    let mut gates: Vec<String> =
+                        gates.iter().map(|g| m.object_name(s, *g)).collect();
                     gates.sort();
                     out.push(Finding::LockEdge {
                         from: m.object_name(s, from),
@@ -107,7 +170,9 @@ impl<'p> ThreadModel<'p> {
         match loc {
             Loc::Global(g) => globals[*g as usize].name.clone(),
             Loc::Elem(obj, _) | Loc::Shape(obj) => match s.heap[*obj as usize].label {
-                Some(Label::Global(g)) | Some(Label::Elem(g, _)) => globals[g as usize].name.clone(),
+                Some(Label::Global(g)) | Some(Label::Elem(g, _)) => {
+                    globals[g as usize].name.clone()
+                }
                 None => self.machine.object_name(s, *obj),
             },
         }
@@ -128,7 +193,13 @@ impl<'p> ThreadModel<'p> {
             Err(e) => (false, String::new(), Some(e.display())),
         };
         if !ok {
-            out.push(Finding::CheckFailed { index, is_final, value, error, globals: self.globals_of(s, func) });
+            out.push(Finding::CheckFailed {
+                index,
+                is_final,
+                value,
+                error,
+                globals: self.globals_of(s, func),
+            });
         }
     }
 
@@ -144,7 +215,12 @@ impl<'p> ThreadModel<'p> {
             }
         }
         seen.iter()
-            .map(|&g| (m.prog.globals[g as usize].name.clone(), ops::repr(m.prog, s, &s.globals[g as usize])))
+            .map(|&g| {
+                (
+                    m.prog.globals[g as usize].name.clone(),
+                    ops::repr(m.prog, s, &s.globals[g as usize]),
+                )
+            })
             .collect()
     }
 
@@ -171,7 +247,10 @@ impl<'p> ThreadModel<'p> {
                 at: m.poised(s, tid).map(|(f, pc, _)| (f, pc)),
             });
         }
-        Finding::Deadlock { threads, self_deadlock }
+        Finding::Deadlock {
+            threads,
+            self_deadlock,
+        }
     }
 }
 
@@ -190,11 +269,27 @@ impl Model for ThreadModel<'_> {
                 site: exc.site,
                 assert: exc.from_assert,
             },
-            Finding::CheckFailed { index, is_final, .. } => FindingKey::Check { index: *index, is_final: *is_final },
-            Finding::Deadlock { self_deadlock, .. } => FindingKey::Deadlock { self_deadlock: *self_deadlock },
-            Finding::LockEdge { from, to, thread, gates, .. } => {
-                FindingKey::LockEdge { from: from.clone(), to: to.clone(), thread: thread.clone(), gates: gates.clone() }
-            }
+            Finding::CheckFailed {
+                index, is_final, ..
+            } => FindingKey::Check {
+                index: *index,
+                is_final: *is_final,
+            },
+            Finding::Deadlock { self_deadlock, .. } => FindingKey::Deadlock {
+                self_deadlock: *self_deadlock,
+            },
+            Finding::LockEdge {
+                from,
+                to,
+                thread,
+                gates,
+                ..
+            } => FindingKey::LockEdge {
+                from: from.clone(),
+                to: to.clone(),
+                thread: thread.clone(),
+                gates: gates.clone(),
+            },
         }
     }
 
@@ -230,7 +325,17 @@ impl Model for ThreadModel<'_> {
                 self.check_invariants(&s, &mut findings);
                 let next = m.choices(&s, tid);
                 let stopped = s.threads[tid as usize].done || !(next.go || next.timeout);
-                out.successors.push(Successor { step: Step { thread: tid, choice }, thread: tid, yielded, stopped, state: s, findings });
+                out.successors.push(Successor {
+                    step: Step {
+                        thread: tid,
+                        choice,
+                    },
+                    thread: tid,
+                    yielded,
+                    stopped,
+                    state: s,
+                    findings,
+                });
             }
         }
         if out.successors.is_empty() {
@@ -247,7 +352,10 @@ impl Model for ThreadModel<'_> {
             .threads
             .iter()
             .flat_map(|t| &t.frames)
-            .map(|f| std::mem::size_of_val(f) + (f.locals.len() + f.stack.len()) * std::mem::size_of::<Value>())
+            .map(|f| {
+                std::mem::size_of_val(f)
+                    + (f.locals.len() + f.stack.len()) * std::mem::size_of::<Value>()
+            })
             .sum();
         std::mem::size_of::<State>()
             + s.globals.len() * std::mem::size_of::<Value>()

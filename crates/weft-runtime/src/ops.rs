@@ -86,7 +86,9 @@ pub fn py_eq(s: &State, a: &Value, b: &Value) -> bool {
                 (Object::List(l1), Object::List(l2)) => seq_eq(s, l1, l2),
                 (Object::Dict(d1), Object::Dict(d2)) => {
                     d1.len() == d2.len()
-                        && d1.iter().all(|(k, v)| dict_find(s, d2, k).is_some_and(|i| py_eq(s, v, &d2[i].1)))
+                        && d1.iter().all(|(k, v)| {
+                            dict_find(s, d2, k).is_some_and(|i| py_eq(s, v, &d2[i].1))
+                        })
                 }
                 _ => false,
             }
@@ -106,9 +108,9 @@ pub fn dict_find(s: &State, d: &[(Value, Value)], k: &Value) -> Option<usize> {
 
 pub fn check_hashable(s: &State, k: &Value) -> PyResult<()> {
     match k {
-        Value::Obj(id) if matches!(s.obj(*id), Object::List(_) | Object::Dict(_)) => {
-            Err(type_error(format!("unhashable type: '{}'", type_name(s, k))))
-        }
+        Value::Obj(id) if matches!(s.obj(*id), Object::List(_) | Object::Dict(_)) => Err(
+            type_error(format!("unhashable type: '{}'", type_name(s, k))),
+        ),
         _ => Ok(()),
     }
 }
@@ -160,7 +162,10 @@ fn seq_cmp(s: &State, x: &[Value], y: &[Value], op: &str) -> PyResult<Ordering> 
 }
 
 fn overflow() -> Value {
-    exc(ExcType::OverflowError, "integer overflow: weft models int as 64-bit")
+    exc(
+        ExcType::OverflowError,
+        "integer overflow: weft models int as 64-bit",
+    )
 }
 
 /// A binary operator. List results are allocated on the heap.
@@ -196,7 +201,9 @@ pub fn binary(s: &mut State, op: BinOp, a: &Value, b: &Value) -> PyResult<Value>
             }
             Ok(Value::Str(Arc::from(x.repeat(n))))
         }
-        (Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect())),
+        (Add, Value::Tuple(x), Value::Tuple(y)) => {
+            Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
+        }
         (Mult, Value::Tuple(x), n) | (Mult, n, Value::Tuple(x)) if n.as_int().is_some() => {
             let items = repeat(x, n.as_int().unwrap())?;
             Ok(Value::tuple(items))
@@ -208,14 +215,18 @@ pub fn binary(s: &mut State, op: BinOp, a: &Value, b: &Value) -> PyResult<Value>
             }
             _ => Err(unsupported(s, op, a, b)),
         },
-        (Mult, Value::Obj(x), n) | (Mult, n, Value::Obj(x)) if n.as_int().is_some() => match s.obj(*x) {
-            Object::List(l) => {
-                let items = repeat(l, n.as_int().unwrap())?;
-                Ok(Value::Obj(s.alloc(Object::List(items))))
+        (Mult, Value::Obj(x), n) | (Mult, n, Value::Obj(x)) if n.as_int().is_some() => {
+            match s.obj(*x) {
+                Object::List(l) => {
+                    let items = repeat(l, n.as_int().unwrap())?;
+                    Ok(Value::Obj(s.alloc(Object::List(items))))
+                }
+                _ => Err(unsupported(s, op, a, b)),
             }
-            _ => Err(unsupported(s, op, a, b)),
-        },
-        (Mod, Value::Str(_), _) => Err(type_error("printf-style '%' formatting is not supported by weft; use an f-string")),
+        }
+        (Mod, Value::Str(_), _) => Err(type_error(
+            "printf-style '%' formatting is not supported by weft; use an f-string",
+        )),
         _ => Err(unsupported(s, op, a, b)),
     }
 }
@@ -270,7 +281,10 @@ fn int_op(op: BinOp, x: i64, y: i64) -> Option<PyResult<Value>> {
         }
         FloorDiv => {
             if y == 0 {
-                return Some(Err(exc(ExcType::ZeroDivisionError, "integer division or modulo by zero")));
+                return Some(Err(exc(
+                    ExcType::ZeroDivisionError,
+                    "integer division or modulo by zero",
+                )));
             }
             if x == i64::MIN && y == -1 {
                 None
@@ -280,7 +294,10 @@ fn int_op(op: BinOp, x: i64, y: i64) -> Option<PyResult<Value>> {
         }
         Mod => {
             if y == 0 {
-                return Some(Err(exc(ExcType::ZeroDivisionError, "integer division or modulo by zero")));
+                return Some(Err(exc(
+                    ExcType::ZeroDivisionError,
+                    "integer division or modulo by zero",
+                )));
             }
             if y == -1 {
                 Some(0)
@@ -363,12 +380,22 @@ fn repr_depth(p: &Program, s: &State, v: &Value, depth: u32) -> String {
             Object::List(l) => format!("[{}]", l.iter().map(r).collect::<Vec<_>>().join(", ")),
             Object::Dict(d) => format!(
                 "{{{}}}",
-                d.iter().map(|(k, v)| format!("{}: {}", r(k), r(v))).collect::<Vec<_>>().join(", ")
+                d.iter()
+                    .map(|(k, v)| format!("{}: {}", r(k), r(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            Object::Lock(l) => format!("<{} _thread.lock object>", if l.locked { "locked" } else { "unlocked" }),
+            Object::Lock(l) => format!(
+                "<{} _thread.lock object>",
+                if l.locked { "locked" } else { "unlocked" }
+            ),
             Object::RLock(x) => format!(
                 "<{} _thread.RLock object owner={} count={}>",
-                if x.owner.is_some() { "locked" } else { "unlocked" },
+                if x.owner.is_some() {
+                    "locked"
+                } else {
+                    "unlocked"
+                },
                 x.owner.map(|t| t as i64 + 1).unwrap_or(0),
                 x.count
             ),
@@ -382,7 +409,12 @@ fn repr_depth(p: &Program, s: &State, v: &Value, depth: u32) -> String {
                     Some(tid) if s.threads[tid as usize].done => "stopped",
                     Some(_) => "started",
                 };
-                format!("<Thread({}, {}{})>", t.name, status, if t.daemon { " daemon" } else { "" })
+                format!(
+                    "<Thread({}, {}{})>",
+                    t.name,
+                    status,
+                    if t.daemon { " daemon" } else { "" }
+                )
             }
         },
         Value::Func(f) => format!("<function {}>", p.function(*f).name),
@@ -421,22 +453,34 @@ pub fn builtin_name(b: Builtin) -> String {
 pub fn iterate(s: &State, v: &Value) -> PyResult<Vec<Value>> {
     match v {
         Value::Tuple(t) => Ok(t.to_vec()),
-        Value::Str(x) => Ok(x.chars().map(|c| Value::Str(Arc::from(c.to_string()))).collect()),
+        Value::Str(x) => Ok(x
+            .chars()
+            .map(|c| Value::Str(Arc::from(c.to_string())))
+            .collect()),
         Value::Range(a, b, st) => {
             let n = range_len(*a, *b, *st);
             if n > 1 << 16 {
-                return Err(exc(ExcType::OverflowError, "range too large for weft to materialise"));
+                return Err(exc(
+                    ExcType::OverflowError,
+                    "range too large for weft to materialise",
+                ));
             }
             Ok((0..n).map(|i| Value::Int(a + i * st)).collect())
         }
         Value::Obj(id) => match s.obj(*id) {
             Object::List(l) => Ok(l.clone()),
             Object::Dict(d) => Ok(d.iter().map(|(k, _)| k.clone()).collect()),
-            _ => Err(type_error(format!("'{}' object is not iterable", type_name(s, v)))),
+            _ => Err(type_error(format!(
+                "'{}' object is not iterable",
+                type_name(s, v)
+            ))),
         },
         Value::SeqIter(items, pos) => Ok(items[*pos as usize..].to_vec()),
         Value::RangeIter { next, stop, step } => iterate(s, &Value::Range(*next, *stop, *step)),
-        _ => Err(type_error(format!("'{}' object is not iterable", type_name(s, v)))),
+        _ => Err(type_error(format!(
+            "'{}' object is not iterable",
+            type_name(s, v)
+        ))),
     }
 }
 
@@ -445,7 +489,15 @@ pub fn format_spec(p: &Program, s: &State, v: &Value, spec: &str) -> PyResult<St
     if spec.is_empty() {
         return Ok(to_str(p, s, v));
     }
-    let bad = || exc(ExcType::ValueError, format!("Invalid format specifier '{spec}' for object of type '{}'", type_name(s, v)));
+    let bad = || {
+        exc(
+            ExcType::ValueError,
+            format!(
+                "Invalid format specifier '{spec}' for object of type '{}'",
+                type_name(s, v)
+            ),
+        )
+    };
     let chars: Vec<char> = spec.chars().collect();
     let mut i = 0;
     let (mut fill, mut align) = (' ', None);
@@ -469,7 +521,10 @@ pub fn format_spec(p: &Program, s: &State, v: &Value, spec: &str) -> PyResult<St
     }
     let mut width = 0usize;
     while i < chars.len() && chars[i].is_ascii_digit() {
-        width = width.saturating_mul(10).saturating_add(chars[i] as usize - '0' as usize).min(1000);
+        width = width
+            .saturating_mul(10)
+            .saturating_add(chars[i] as usize - '0' as usize)
+            .min(1000);
         i += 1;
     }
     let mut comma = false;
@@ -482,7 +537,10 @@ pub fn format_spec(p: &Program, s: &State, v: &Value, spec: &str) -> PyResult<St
         i += 1;
         let mut n = 0usize;
         while i < chars.len() && chars[i].is_ascii_digit() {
-            n = n.saturating_mul(10).saturating_add(chars[i] as usize - '0' as usize).min(100);
+            n = n
+                .saturating_mul(10)
+                .saturating_add(chars[i] as usize - '0' as usize)
+                .min(100);
             i += 1;
         }
         precision = Some(n);
@@ -536,8 +594,16 @@ pub fn format_spec(p: &Program, s: &State, v: &Value, spec: &str) -> PyResult<St
             }
             t
         }
-        (Some('x'), _) if v.as_int().is_some() => signed(v.as_int().unwrap() < 0, sign, format!("{:x}", v.as_int().unwrap().unsigned_abs())),
-        (Some('b'), _) if v.as_int().is_some() => signed(v.as_int().unwrap() < 0, sign, format!("{:b}", v.as_int().unwrap().unsigned_abs())),
+        (Some('x'), _) if v.as_int().is_some() => signed(
+            v.as_int().unwrap() < 0,
+            sign,
+            format!("{:x}", v.as_int().unwrap().unsigned_abs()),
+        ),
+        (Some('b'), _) if v.as_int().is_some() => signed(
+            v.as_int().unwrap() < 0,
+            sign,
+            format!("{:b}", v.as_int().unwrap().unsigned_abs()),
+        ),
         _ => return Err(bad()),
     };
     let len = body.chars().count();
@@ -546,7 +612,11 @@ pub fn format_spec(p: &Program, s: &State, v: &Value, spec: &str) -> PyResult<St
         let align = align.unwrap_or(if numeric { '>' } else { '<' });
         body = match align {
             '<' => format!("{body}{}", fill.to_string().repeat(pad)),
-            '^' => format!("{}{body}{}", fill.to_string().repeat(pad / 2), fill.to_string().repeat(pad - pad / 2)),
+            '^' => format!(
+                "{}{body}{}",
+                fill.to_string().repeat(pad / 2),
+                fill.to_string().repeat(pad - pad / 2)
+            ),
             '=' if body.starts_with(['-', '+', ' ']) => {
                 let (sg, rest) = body.split_at(1);
                 format!("{sg}{}{rest}", fill.to_string().repeat(pad))

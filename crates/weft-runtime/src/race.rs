@@ -33,7 +33,7 @@ pub enum Loc {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
     Int(i64),
-    Str(String),
+    Str(std::sync::Arc<str>),
     Other(u64),
 }
 
@@ -42,7 +42,7 @@ impl Key {
         match v {
             Value::Int(i) => Key::Int(*i),
             Value::Bool(b) => Key::Int(*b as i64),
-            Value::Str(s) => Key::Str(s.to_string()),
+            Value::Str(s) => Key::Str(s.clone()),
             other => {
                 use std::hash::{Hash, Hasher};
                 let mut h = rustc_hash::FxHasher::default();
@@ -112,7 +112,14 @@ pub struct RaceHit {
 
 impl RaceState {
     /// Record an access by `tid` (agent `agent`) and report the races it completes.
-    pub fn access(&mut self, loc: Loc, agent: u8, atomic: bool, site: Site, hits: &mut Vec<RaceHit>) {
+    pub fn access(
+        &mut self,
+        loc: Loc,
+        agent: u8,
+        atomic: bool,
+        site: Site,
+        hits: &mut Vec<RaceHit>,
+    ) {
         let bit = 1u64 << agent;
         let idx = match self.records.binary_search_by(|(l, _)| l.cmp(&loc)) {
             Ok(i) => i,
@@ -122,17 +129,32 @@ impl RaceState {
             }
         };
         let rec = &mut self.records[idx].1;
-        let races = |prev: &Access| prev.tid != site.tid && prev.knowers & bit == 0 && !(prev.atomic && atomic);
+        let races = |prev: &Access| {
+            prev.tid != site.tid && prev.knowers & bit == 0 && !(prev.atomic && atomic)
+        };
         if let Some(w) = &rec.write {
             if races(w) {
-                hits.push(RaceHit { loc: loc.clone(), first: w.site, second: site });
+                hits.push(RaceHit {
+                    loc: loc.clone(),
+                    first: w.site,
+                    second: site,
+                });
             }
         }
-        let me = Access { tid: site.tid, knowers: bit, atomic, site };
+        let me = Access {
+            tid: site.tid,
+            knowers: bit,
+            atomic,
+            site,
+        };
         if site.write {
             for r in &rec.reads {
                 if races(r) {
-                    hits.push(RaceHit { loc: loc.clone(), first: r.site, second: site });
+                    hits.push(RaceHit {
+                        loc: loc.clone(),
+                        first: r.site,
+                        second: site,
+                    });
                 }
             }
             rec.reads.clear();
@@ -159,6 +181,25 @@ impl RaceState {
         }
     }
 
+    fn knowers(&self) -> impl Iterator<Item = u64> + '_ {
+        self.records
+            .iter()
+            .flat_map(|(_, r)| r.write.iter().chain(r.reads.iter()).map(|a| a.knowers))
+    }
+
+    /// Would [`propagate`](Self::propagate) change anything? (Lets states
+    /// share an unchanged race state.)
+    pub fn propagate_changes(&self, from: u8, to: u8) -> bool {
+        let (f, t) = (1u64 << from, 1u64 << to);
+        from != to && self.knowers().any(|k| k & f != 0 && k & t == 0)
+    }
+
+    /// Would [`overwrite`](Self::overwrite) change anything?
+    pub fn overwrite_changes(&self, from: u8, to: u8) -> bool {
+        let (f, t) = (1u64 << from, 1u64 << to);
+        from != to && self.knowers().any(|k| (k & f != 0) != (k & t != 0))
+    }
+
     /// Everything `from` knows, `to` now knows too (a release into an
     /// object, an acquire from one, a start, a join).
     pub fn propagate(&mut self, from: u8, to: u8) {
@@ -180,13 +221,7 @@ impl RaceState {
             return;
         }
         let (f, t) = (1u64 << from, 1u64 << to);
-        self.for_each(|k| {
-            if *k & f != 0 {
-                *k |= t
-            } else {
-                *k &= !t
-            }
-        });
+        self.for_each(|k| if *k & f != 0 { *k |= t } else { *k &= !t });
     }
 }
 
@@ -195,7 +230,13 @@ mod tests {
     use super::*;
 
     fn site(tid: Tid, write: bool) -> Site {
-        Site { tid, func: 0, pc: 0, write, hint: AccessHint::Plain }
+        Site {
+            tid,
+            func: 0,
+            pc: 0,
+            write,
+            hint: AccessHint::Plain,
+        }
     }
 
     #[test]

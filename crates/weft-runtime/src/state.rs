@@ -13,10 +13,12 @@ use crate::value::{ObjId, Tid, Value};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct State {
     pub globals: Vec<Value>,
-    pub heap: Vec<HeapObj>,
-    pub threads: Vec<ThreadState>,
+    /// Objects and threads are shared between states copy-on-write: a step
+    /// copies only what it changes.
+    pub heap: Vec<Arc<HeapObj>>,
+    pub threads: Vec<Arc<ThreadState>>,
     /// Happens-before knowledge for race detection.
-    pub race: RaceState,
+    pub race: Arc<RaceState>,
     /// CPython's counter behind default thread names (`Thread-N`).
     pub thread_counter: u32,
     /// Synchronisation agents allocated so far (threads and objects), for race tracking.
@@ -148,9 +150,18 @@ pub struct Frame {
 pub enum Pending {
     /// `Condition.wait`: the lock was released (`depth` saved), the thread is
     /// queued on the condition.
-    CondWait { cond: ObjId, depth: u32, phase: WaitPhase, timed: bool },
+    CondWait {
+        cond: ObjId,
+        depth: u32,
+        phase: WaitPhase,
+        timed: bool,
+    },
     /// `Event.wait` that found the flag clear.
-    EventWait { event: ObjId, phase: WaitPhase, timed: bool },
+    EventWait {
+        event: ObjId,
+        phase: WaitPhase,
+        timed: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -165,7 +176,29 @@ impl State {
         &self.heap[id as usize].obj
     }
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Object {
-        &mut self.heap[id as usize].obj
+        &mut Arc::make_mut(&mut self.heap[id as usize]).obj
+    }
+    pub fn heap_mut(&mut self, id: impl Into<usize>) -> &mut HeapObj {
+        Arc::make_mut(&mut self.heap[id.into()])
+    }
+    pub fn th_mut(&mut self, tid: impl TryInto<usize>) -> &mut ThreadState {
+        let i = tid.try_into().ok().expect("thread index");
+        Arc::make_mut(&mut self.threads[i])
+    }
+    pub fn race_mut(&mut self) -> &mut RaceState {
+        Arc::make_mut(&mut self.race)
+    }
+    /// Happens-before edge from agent `from` to agent `to`.
+    pub fn propagate(&mut self, from: u8, to: u8) {
+        if self.race.propagate_changes(from, to) {
+            self.race_mut().propagate(from, to);
+        }
+    }
+    /// `to` knows exactly what `from` knows.
+    pub fn overwrite(&mut self, from: u8, to: u8) {
+        if self.race.overwrite_changes(from, to) {
+            self.race_mut().overwrite(from, to);
+        }
     }
     pub fn alloc(&mut self, obj: Object) -> ObjId {
         let agent = match obj {
@@ -178,7 +211,12 @@ impl State {
             | Object::Thread(_) => Some(self.new_agent()),
             _ => None,
         };
-        self.heap.push(HeapObj { obj, shared: false, label: None, agent });
+        self.heap.push(Arc::new(HeapObj {
+            obj,
+            shared: false,
+            label: None,
+            agent,
+        }));
         (self.heap.len() - 1) as ObjId
     }
     /// A fresh race-tracking agent; past 64, agents are shared (tracking
@@ -189,10 +227,16 @@ impl State {
         a
     }
     pub fn frame(&self, tid: Tid) -> &Frame {
-        self.threads[tid as usize].frames.last().expect("live thread has a frame")
+        self.threads[tid as usize]
+            .frames
+            .last()
+            .expect("live thread has a frame")
     }
     pub fn frame_mut(&mut self, tid: Tid) -> &mut Frame {
-        self.threads[tid as usize].frames.last_mut().expect("live thread has a frame")
+        Arc::make_mut(&mut self.threads[tid as usize])
+            .frames
+            .last_mut()
+            .expect("live thread has a frame")
     }
     /// The program has ended: main is done and so is every started non-daemon thread.
     pub fn ended(&self) -> bool {

@@ -39,7 +39,11 @@ pub enum Value {
     Builtin(Builtin),
     Exc(Arc<Exception>),
     Range(i64, i64, i64),
-    RangeIter { next: i64, stop: i64, step: i64 },
+    RangeIter {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
     /// Iteration over a snapshot.
     SeqIter(Arc<[Value]>, u32),
 }
@@ -58,7 +62,12 @@ pub struct Exception {
 
 impl Exception {
     pub fn new(ty: ExcType, msg: impl Into<Arc<str>>) -> Exception {
-        Exception { ty, msg: msg.into(), from_assert: false, site: None }
+        Exception {
+            ty,
+            msg: msg.into(),
+            from_assert: false,
+            site: None,
+        }
     }
     /// `Type: message` (or `Type` alone), as the last line of a traceback.
     pub fn display(&self) -> String {
@@ -141,7 +150,11 @@ pub fn float_repr(f: f64) -> String {
 
 /// `repr()` of a string, with Python's choice of quotes.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -154,7 +167,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c)
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -24,7 +24,16 @@ fn lock_of(s: &State, id: ObjId) -> ObjId {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<CallResult> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<CallResult> {
     let lk = lock_of(s, id);
     match method {
         Method::Acquire | Method::Release => {
@@ -39,7 +48,9 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
         }
         Method::WaitFor => {
             args.check("wait_for", &["predicate", "timeout"])?;
-            let pred = args.get(0, "predicate").cloned().ok_or_else(|| ops::type_error("wait_for() missing required argument 'predicate'"))?;
+            let pred = args.get(0, "predicate").cloned().ok_or_else(|| {
+                ops::type_error("wait_for() missing required argument 'predicate'")
+            })?;
             let timeout = timeout_arg(s, args.get(1, "timeout"))?;
             // CPython evaluates the predicate first, without checking the lock.
             let v = eval_predicate(m, s, tid, &pred, cx)?;
@@ -53,14 +64,20 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
                 args.check("notify", &["n"])?;
                 match args.get(0, "n") {
                     None => 1,
-                    Some(v) => v.as_int().ok_or_else(|| ops::type_error("n must be an integer"))?.max(0) as usize,
+                    Some(v) => v
+                        .as_int()
+                        .ok_or_else(|| ops::type_error("n must be an integer"))?
+                        .max(0) as usize,
                 }
             } else {
                 args.check("notify_all", &[])?;
                 usize::MAX
             };
             if !lock::owned(s, tid, lk) {
-                return Err(exc(ExcType::RuntimeError, "cannot notify on un-acquired lock"));
+                return Err(exc(
+                    ExcType::RuntimeError,
+                    "cannot notify on un-acquired lock",
+                ));
             }
             notify(s, tid, id, n);
             Ok(CallResult::Return(Value::None))
@@ -69,17 +86,36 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
     }
 }
 
-fn start_wait(s: &mut State, tid: Tid, id: ObjId, lk: ObjId, timeout: Option<f64>, for_pred: bool) -> PyResult<Pending> {
+fn start_wait(
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    lk: ObjId,
+    timeout: Option<f64>,
+    for_pred: bool,
+) -> PyResult<Pending> {
     if !lock::owned(s, tid, lk) {
-        return Err(exc(ExcType::RuntimeError, "cannot wait on un-acquired lock"));
+        return Err(exc(
+            ExcType::RuntimeError,
+            "cannot wait on un-acquired lock",
+        ));
     }
     if let Object::Condition(c) = s.obj_mut(id) {
         c.waiters.push(tid);
     }
     let depth = lock::release_fully(s, tid, lk);
-    let phase = if timeout.is_some_and(|t| t <= 0.0) { WaitPhase::TimedOut } else { WaitPhase::Waiting };
+    let phase = if timeout.is_some_and(|t| t <= 0.0) {
+        WaitPhase::TimedOut
+    } else {
+        WaitPhase::Waiting
+    };
     let _ = for_pred;
-    Ok(Pending::CondWait { cond: id, depth, phase, timed: timeout.is_some() })
+    Ok(Pending::CondWait {
+        cond: id,
+        depth,
+        phase,
+        timed: timeout.is_some(),
+    })
 }
 
 /// Wake the `n` oldest waiters.
@@ -95,7 +131,7 @@ fn notify(s: &mut State, tid: Tid, id: ObjId, n: usize) {
         lock::publish(s, tid, id);
     }
     for w in woken {
-        if let Some(Pending::CondWait { phase, .. }) = &mut s.threads[w as usize].pending {
+        if let Some(Pending::CondWait { phase, .. }) = &mut s.th_mut(w as usize).pending {
             // A timed-out waiter absorbs the notify and still returns False.
             if *phase == WaitPhase::Waiting {
                 *phase = WaitPhase::Notified;
@@ -105,7 +141,12 @@ fn notify(s: &mut State, tid: Tid, id: ObjId, n: usize) {
 }
 
 pub(super) fn pending_choices(s: &State, tid: Tid, p: Pending) -> Choices {
-    let Pending::CondWait { cond, phase, timed, .. } = p else { return BLOCKED };
+    let Pending::CondWait {
+        cond, phase, timed, ..
+    } = p
+    else {
+        return BLOCKED;
+    };
     match phase {
         WaitPhase::Waiting if timed => TIMEOUT_ONLY,
         WaitPhase::Waiting => BLOCKED,
@@ -115,10 +156,30 @@ pub(super) fn pending_choices(s: &State, tid: Tid, p: Pending) -> Choices {
 }
 
 /// Continue a wait: time out, or re-acquire the lock and return.
-pub(super) fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: Choice, cx: &mut Ctx) -> PyResult<Option<Value>> {
-    let Pending::CondWait { cond, depth, phase, timed } = p else { unreachable!() };
+pub(super) fn resume(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    p: Pending,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Option<Value>> {
+    let Pending::CondWait {
+        cond,
+        depth,
+        phase,
+        timed,
+    } = p
+    else {
+        unreachable!()
+    };
     if choice == Choice::Timeout {
-        s.threads[tid as usize].pending = Some(Pending::CondWait { cond, depth, phase: WaitPhase::TimedOut, timed });
+        s.th_mut(tid as usize).pending = Some(Pending::CondWait {
+            cond,
+            depth,
+            phase: WaitPhase::TimedOut,
+            timed,
+        });
         cx.note(|| format!("{}.wait() times out", m.object_name(s, cond)));
         return Ok(None);
     }
@@ -131,10 +192,16 @@ pub(super) fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: C
     if notified {
         if let Some(a) = s.heap[cond as usize].agent {
             let t = s.threads[tid as usize].agent;
-            s.race.propagate(a, t);
+            s.propagate(a, t);
         }
     }
-    cx.note(|| format!("{}.wait() wakes{}", m.object_name(s, cond), if notified { "" } else { " after a timeout" }));
+    cx.note(|| {
+        format!(
+            "{}.wait() wakes{}",
+            m.object_name(s, cond),
+            if notified { "" } else { " after a timeout" }
+        )
+    });
     // wait_for: re-check the predicate, and wait again while it is false.
     if let Some((pred, timeout_left)) = wait_for_predicate(m, s, tid) {
         let v = eval_predicate(m, s, tid, &pred, cx)?;
@@ -143,10 +210,17 @@ pub(super) fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: C
         }
         let pend = start_wait(s, tid, cond, lk, None, true)?;
         let pend = match pend {
-            Pending::CondWait { cond, depth, phase, .. } => Pending::CondWait { cond, depth, phase, timed },
+            Pending::CondWait {
+                cond, depth, phase, ..
+            } => Pending::CondWait {
+                cond,
+                depth,
+                phase,
+                timed,
+            },
             other => other,
         };
-        s.threads[tid as usize].pending = Some(pend);
+        s.th_mut(tid as usize).pending = Some(pend);
         return Ok(None);
     }
     Ok(Some(Value::Bool(notified)))
@@ -155,7 +229,14 @@ pub(super) fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: C
 /// If the pending call is `wait_for(pred, …)`, its predicate and whether it had a timeout.
 fn wait_for_predicate(m: &Machine, s: &State, tid: Tid) -> Option<(Value, bool)> {
     let (_, _, instr) = m.poised(s, tid)?;
-    let weft_model::Instr::CallMethod { method: Method::WaitFor, argc, kwnames } = instr else { return None };
+    let weft_model::Instr::CallMethod {
+        method: Method::WaitFor,
+        argc,
+        kwnames,
+    } = instr
+    else {
+        return None;
+    };
     let args = m.args_on_stack(s, tid, argc, kwnames);
     let pred = args.get(0, "predicate")?.clone();
     let timed = args.get(1, "timeout").is_some_and(|v| *v != Value::None);
@@ -164,14 +245,23 @@ fn wait_for_predicate(m: &Machine, s: &State, tid: Tid) -> Option<(Value, bool)>
 
 /// Run a predicate to completion inside the current step (the caller holds
 /// the condition's lock, so its reads are protected).
-fn eval_predicate(m: &Machine, s: &mut State, tid: Tid, pred: &Value, cx: &mut Ctx) -> PyResult<Value> {
+fn eval_predicate(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    pred: &Value,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let Value::Func(f) = pred else {
-        return Err(ops::type_error(format!("'{}' object is not callable", ops::type_name(s, pred))));
+        return Err(ops::type_error(format!(
+            "'{}' object is not callable",
+            ops::type_name(s, pred)
+        )));
     };
     let frame = m.bind(*f, &Args::default())?;
-    let saved_pending = s.threads[tid as usize].pending.take();
+    let saved_pending = s.th_mut(tid as usize).pending.take();
     let base = s.threads[tid as usize].frames.len();
-    s.threads[tid as usize].frames.push(frame);
+    s.th_mut(tid as usize).frames.push(frame);
     let mut budget = crate::machine::LOCAL_BUDGET;
     let result = loop {
         if s.threads[tid as usize].frames.len() <= base {
@@ -179,16 +269,22 @@ fn eval_predicate(m: &Machine, s: &mut State, tid: Tid, pred: &Value, cx: &mut C
         }
         budget -= 1;
         if budget == 0 {
-            break Err(exc(ExcType::RuntimeError, "weft: wait_for predicate did not return"));
+            break Err(exc(
+                ExcType::RuntimeError,
+                "weft: wait_for predicate did not return",
+            ));
         }
         if let Err(e) = m.exec(s, tid, Choice::Go, cx) {
             break Err(e);
         }
         if s.threads[tid as usize].pending.is_some() {
-            break Err(exc(ExcType::RuntimeError, "weft: a wait_for predicate may not block"));
+            break Err(exc(
+                ExcType::RuntimeError,
+                "weft: a wait_for predicate may not block",
+            ));
         }
     };
-    s.threads[tid as usize].frames.truncate(base);
-    s.threads[tid as usize].pending = saved_pending;
+    s.th_mut(tid as usize).frames.truncate(base);
+    s.th_mut(tid as usize).pending = saved_pending;
     result
 }

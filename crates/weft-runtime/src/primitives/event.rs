@@ -19,12 +19,20 @@ fn flag(s: &State, id: ObjId) -> bool {
 fn sync(s: &mut State, tid: Tid, id: ObjId) {
     if let Some(a) = s.heap[id as usize].agent {
         let t = s.threads[tid as usize].agent;
-        s.race.propagate(a, t);
+        s.propagate(a, t);
     }
     publish(s, tid, id);
 }
 
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, cx: &mut Ctx) -> PyResult<CallResult> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    cx: &mut Ctx,
+) -> PyResult<CallResult> {
     let _ = (m, cx);
     sync(s, tid, id);
     let ret = match method {
@@ -33,10 +41,17 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
             if let Object::Event(e) = s.obj_mut(id) {
                 e.flag = true;
             }
-            for t in &mut s.threads {
-                if let Some(Pending::EventWait { event, phase, .. }) = &mut t.pending {
-                    if *event == id && *phase == WaitPhase::Waiting {
-                        *phase = WaitPhase::Notified;
+            for i in 0..s.threads.len() {
+                if let Some(Pending::EventWait {
+                    event,
+                    phase: WaitPhase::Waiting,
+                    ..
+                }) = s.threads[i].pending
+                {
+                    if event == id {
+                        if let Some(Pending::EventWait { phase, .. }) = &mut s.th_mut(i).pending {
+                            *phase = WaitPhase::Notified;
+                        }
                     }
                 }
             }
@@ -61,7 +76,11 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
             } else if timeout.is_some_and(|t| t <= 0.0) {
                 Value::Bool(false)
             } else {
-                return Ok(CallResult::Pending(Pending::EventWait { event: id, phase: WaitPhase::Waiting, timed: timeout.is_some() }));
+                return Ok(CallResult::Pending(Pending::EventWait {
+                    event: id,
+                    phase: WaitPhase::Waiting,
+                    timed: timeout.is_some(),
+                }));
             }
         }
         _ => return Err(super::no_method(s, id, method)),
@@ -71,15 +90,33 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
 
 pub(super) fn pending_choices(p: Pending) -> Choices {
     match p {
-        Pending::EventWait { phase: WaitPhase::Notified, .. } => GO,
-        Pending::EventWait { phase: WaitPhase::Waiting, timed: true, .. } => TIMEOUT_ONLY,
+        Pending::EventWait {
+            phase: WaitPhase::Notified,
+            ..
+        } => GO,
+        Pending::EventWait {
+            phase: WaitPhase::Waiting,
+            timed: true,
+            ..
+        } => TIMEOUT_ONLY,
         _ => BLOCKED,
     }
 }
 
-pub(super) fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: Choice, cx: &mut Ctx) -> PyResult<Option<Value>> {
-    let Pending::EventWait { event, phase, .. } = p else { unreachable!() };
+pub(super) fn resume(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    p: Pending,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Option<Value>> {
+    let Pending::EventWait { event, phase, .. } = p else {
+        unreachable!()
+    };
     let _ = (m, cx);
     sync(s, tid, event);
-    Ok(Some(Value::Bool(choice == Choice::Go && phase == WaitPhase::Notified)))
+    Ok(Some(Value::Bool(
+        choice == Choice::Go && phase == WaitPhase::Notified,
+    )))
 }

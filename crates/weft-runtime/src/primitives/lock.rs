@@ -18,13 +18,21 @@ fn patience(s: &State, args: &Args) -> PyResult<Patience> {
     let blocking = args.get(0, "blocking").is_none_or(|v| ops::truthy(s, v));
     let timeout = match args.get(1, "timeout") {
         None => -1.0,
-        Some(v) => v.as_f64().ok_or_else(|| ops::type_error("timeout value must be a number"))?,
+        Some(v) => v
+            .as_f64()
+            .ok_or_else(|| ops::type_error("timeout value must be a number"))?,
     };
     if !blocking && timeout != -1.0 {
-        return Err(exc(ExcType::ValueError, "can't specify a timeout for a non-blocking call"));
+        return Err(exc(
+            ExcType::ValueError,
+            "can't specify a timeout for a non-blocking call",
+        ));
     }
     if timeout < 0.0 && timeout != -1.0 {
-        return Err(exc(ExcType::ValueError, "timeout value must be a non-negative number"));
+        return Err(exc(
+            ExcType::ValueError,
+            "timeout value must be a non-negative number",
+        ));
     }
     Ok(if !blocking || timeout == 0.0 {
         Patience::NoWait
@@ -63,7 +71,13 @@ pub(crate) fn owned(s: &State, tid: Tid, lock: ObjId) -> bool {
     }
 }
 
-pub(super) fn poll(s: &State, tid: Tid, id: ObjId, method: Method, args: &Args) -> PyResult<Choices> {
+pub(super) fn poll(
+    s: &State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+) -> PyResult<Choices> {
     match method {
         Method::Acquire => Ok(patience(s, args)?.choices(available(s, tid, id))),
         _ => Ok(GO),
@@ -77,7 +91,10 @@ pub(crate) fn take(m: &Machine, s: &mut State, tid: Tid, lock: ObjId, depth: u32
     if !reentrant {
         record_edges(m, s, tid, lock, cx);
         let site = m.site_now(s, tid);
-        s.threads[tid as usize].held_sites.0.push((lock, site.0, site.1));
+        s.th_mut(tid as usize)
+            .held_sites
+            .0
+            .push((lock, site.0, site.1));
     }
     match s.obj_mut(lock) {
         Object::Lock(l) => {
@@ -92,7 +109,7 @@ pub(crate) fn take(m: &Machine, s: &mut State, tid: Tid, lock: ObjId, depth: u32
     }
     if let Some(a) = s.heap[lock as usize].agent {
         let t = s.threads[tid as usize].agent;
-        s.race.propagate(a, t);
+        s.propagate(a, t);
     }
 }
 
@@ -105,9 +122,20 @@ fn record_edges(m: &Machine, s: &State, tid: Tid, to: ObjId, cx: &mut Ctx) {
     let to_site = m.site_now(s, tid);
     let sites = &s.threads[tid as usize].held_sites.0;
     for &from in &held {
-        let from_site = sites.iter().find(|(l, _, _)| *l == from).map(|(_, f, p)| (*f, *p)).unwrap_or(to_site);
+        let from_site = sites
+            .iter()
+            .find(|(l, _, _)| *l == from)
+            .map(|(_, f, p)| (*f, *p))
+            .unwrap_or(to_site);
         let gates = held.iter().copied().filter(|&g| g != from).collect();
-        cx.events.push(Event::LockEdge { from, to, tid, from_site, to_site, gates });
+        cx.events.push(Event::LockEdge {
+            from,
+            to,
+            tid,
+            from_site,
+            to_site,
+            gates,
+        });
     }
 }
 
@@ -140,8 +168,10 @@ pub(crate) fn release_fully(s: &mut State, tid: Tid, lock: ObjId) -> u32 {
 }
 
 fn forget_site(s: &mut State, lock: ObjId) {
-    for t in &mut s.threads {
-        t.held_sites.0.retain(|(l, _, _)| *l != lock);
+    for i in 0..s.threads.len() {
+        if s.threads[i].held_sites.0.iter().any(|(l, _, _)| *l == lock) {
+            s.th_mut(i).held_sites.0.retain(|(l, _, _)| *l != lock);
+        }
     }
 }
 
@@ -149,7 +179,7 @@ fn forget_site(s: &mut State, lock: ObjId) {
 pub(crate) fn publish(s: &mut State, tid: Tid, obj: ObjId) {
     if let Some(a) = s.heap[obj as usize].agent {
         let t = s.threads[tid as usize].agent;
-        s.race.propagate(t, a);
+        s.propagate(t, a);
     }
 }
 
@@ -166,7 +196,10 @@ pub(crate) fn release(s: &mut State, tid: Tid, lock: ObjId) -> PyResult<()> {
         }
         Object::RLock(r) => {
             if r.owner != Some(tid) {
-                return Err(exc(ExcType::RuntimeError, "cannot release un-acquired lock"));
+                return Err(exc(
+                    ExcType::RuntimeError,
+                    "cannot release un-acquired lock",
+                ));
             }
             r.count -= 1;
             if r.count == 0 {
@@ -184,7 +217,16 @@ pub(crate) fn release(s: &mut State, tid: Tid, lock: ObjId) -> PyResult<()> {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<Value> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let is_rlock = matches!(s.obj(id), Object::RLock(_));
     match method {
         Method::Acquire => {

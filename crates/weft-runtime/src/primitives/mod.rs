@@ -24,9 +24,18 @@ use crate::value::{exc, ObjId, Tid, Value};
 
 pub use lock::held_by;
 
-pub(crate) const GO: Choices = Choices { go: true, timeout: false };
-pub(crate) const BLOCKED: Choices = Choices { go: false, timeout: false };
-pub(crate) const TIMEOUT_ONLY: Choices = Choices { go: false, timeout: true };
+pub(crate) const GO: Choices = Choices {
+    go: true,
+    timeout: false,
+};
+pub(crate) const BLOCKED: Choices = Choices {
+    go: false,
+    timeout: false,
+};
+pub(crate) const TIMEOUT_ONLY: Choices = Choices {
+    go: false,
+    timeout: true,
+};
 
 /// How long a blocking call is willing to wait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +63,24 @@ pub(crate) fn timeout_arg(s: &State, v: Option<&Value>) -> PyResult<Option<f64>>
     match v {
         None | Some(Value::None) => Ok(None),
         Some(v) => v.as_f64().map(Some).ok_or_else(|| {
-            ops::type_error(format!("'{}' object cannot be interpreted as an integer or float", ops::type_name(s, v)))
+            ops::type_error(format!(
+                "'{}' object cannot be interpreted as an integer or float",
+                ops::type_name(s, v)
+            ))
         }),
     }
 }
 
 pub fn is_sync_obj(o: &Object) -> bool {
-    matches!(o, Object::Lock(_) | Object::RLock(_) | Object::Condition(_) | Object::Semaphore(_) | Object::Event(_) | Object::Queue(_))
+    matches!(
+        o,
+        Object::Lock(_)
+            | Object::RLock(_)
+            | Object::Condition(_)
+            | Object::Semaphore(_)
+            | Object::Event(_)
+            | Object::Queue(_)
+    )
 }
 
 /// A value whose `with` or method calls are synchronisation steps.
@@ -89,7 +109,9 @@ pub fn poll(s: &State, tid: Tid, id: ObjId, method: Method, args: &Args) -> Choi
 pub fn poll_enter(s: &State, tid: Tid, id: ObjId) -> Choices {
     let none = Args::default();
     match s.obj(id) {
-        Object::Lock(_) | Object::RLock(_) => lock::poll(s, tid, id, Method::Acquire, &none).unwrap_or(GO),
+        Object::Lock(_) | Object::RLock(_) => {
+            lock::poll(s, tid, id, Method::Acquire, &none).unwrap_or(GO)
+        }
         Object::Condition(c) => lock::poll(s, tid, c.lock, Method::Acquire, &none).unwrap_or(GO),
         Object::Semaphore(_) => semaphore::poll(s, id, Method::Acquire, &none).unwrap_or(GO),
         _ => GO,
@@ -97,23 +119,48 @@ pub fn poll_enter(s: &State, tid: Tid, id: ObjId) -> Choices {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<CallResult> {
+pub fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<CallResult> {
     let name = m.object_name(s, id);
     let r = match s.obj(id) {
-        Object::Lock(_) | Object::RLock(_) => lock::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return),
+        Object::Lock(_) | Object::RLock(_) => {
+            lock::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return)
+        }
         Object::Condition(_) => condition::call(m, s, tid, id, method, args, choice, cx),
-        Object::Semaphore(_) => semaphore::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return),
+        Object::Semaphore(_) => {
+            semaphore::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return)
+        }
         Object::Event(_) => event::call(m, s, tid, id, method, args, cx),
-        Object::Queue(_) => queue::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return),
-        Object::Thread(_) => thread::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return),
+        Object::Queue(_) => {
+            queue::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return)
+        }
+        Object::Thread(_) => {
+            thread::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return)
+        }
         Object::List(_) | Object::Dict(_) => unreachable!("containers are dispatched in builtins"),
     };
     match &r {
         Ok(CallResult::Return(Value::None)) if method == Method::Start => {}
         Ok(CallResult::Return(Value::None)) => cx.note(|| format!("{name}.{}()", method.name())),
-        Ok(CallResult::Return(v)) => cx.note(|| format!("{name}.{}() → {}", method.name(), ops::repr(m.prog, s, v))),
+        Ok(CallResult::Return(v)) => {
+            cx.note(|| format!("{name}.{}() → {}", method.name(), ops::repr(m.prog, s, v)))
+        }
         Ok(CallResult::Pending(_)) => cx.note(|| format!("{name}.{}() blocks", method.name())),
-        Err(e) => cx.note(|| format!("{name}.{}() raises {}", method.name(), crate::machine::describe_exc(e))),
+        Err(e) => cx.note(|| {
+            format!(
+                "{name}.{}() raises {}",
+                method.name(),
+                crate::machine::describe_exc(e)
+            )
+        }),
     }
     r
 }
@@ -121,13 +168,26 @@ pub fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, arg
 pub(crate) fn no_method(s: &State, id: ObjId, method: Method) -> Value {
     exc(
         ExcType::AttributeError,
-        format!("'{}' object has no attribute '{}'", ops::type_name(s, &Value::Obj(id)), method.name()),
+        format!(
+            "'{}' object has no attribute '{}'",
+            ops::type_name(s, &Value::Obj(id)),
+            method.name()
+        ),
     )
 }
 
 /// `with ctx:` entry.
-pub fn enter(m: &Machine, s: &mut State, tid: Tid, ctx: &Value, choice: Choice, cx: &mut Ctx) -> PyResult<()> {
-    let Value::Obj(id) = ctx else { return Err(not_a_context_manager(s, ctx)) };
+pub fn enter(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    ctx: &Value,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<()> {
+    let Value::Obj(id) = ctx else {
+        return Err(not_a_context_manager(s, ctx));
+    };
     let none = Args::default();
     match s.obj(*id) {
         Object::Lock(_) | Object::RLock(_) | Object::Condition(_) | Object::Semaphore(_) => {
@@ -140,7 +200,9 @@ pub fn enter(m: &Machine, s: &mut State, tid: Tid, ctx: &Value, choice: Choice, 
 
 /// `with ctx:` exit (normal or exceptional).
 pub fn exit(m: &Machine, s: &mut State, tid: Tid, ctx: &Value, cx: &mut Ctx) -> PyResult<()> {
-    let Value::Obj(id) = ctx else { return Err(not_a_context_manager(s, ctx)) };
+    let Value::Obj(id) = ctx else {
+        return Err(not_a_context_manager(s, ctx));
+    };
     let none = Args::default();
     match s.obj(*id) {
         Object::Lock(_) | Object::RLock(_) | Object::Condition(_) | Object::Semaphore(_) => {
@@ -152,7 +214,10 @@ pub fn exit(m: &Machine, s: &mut State, tid: Tid, ctx: &Value, cx: &mut Ctx) -> 
 }
 
 fn not_a_context_manager(s: &State, v: &Value) -> Value {
-    ops::type_error(format!("'{}' object does not support the context manager protocol", ops::type_name(s, v)))
+    ops::type_error(format!(
+        "'{}' object does not support the context manager protocol",
+        ops::type_name(s, v)
+    ))
 }
 
 pub fn pending_choices(s: &State, tid: Tid, p: Pending) -> Choices {
@@ -163,7 +228,14 @@ pub fn pending_choices(s: &State, tid: Tid, p: Pending) -> Choices {
 }
 
 /// Continue a call that blocked part-way.
-pub fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: Choice, cx: &mut Ctx) -> PyResult<()> {
+pub fn resume(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    p: Pending,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<()> {
     let r = match p {
         Pending::CondWait { .. } => condition::resume(m, s, tid, p, choice, cx),
         Pending::EventWait { .. } => event::resume(m, s, tid, p, choice, cx),
@@ -179,8 +251,13 @@ pub fn resume(m: &Machine, s: &mut State, tid: Tid, p: Pending, choice: Choice, 
 }
 
 /// Finish the pending method call at the thread's pc with a result.
-pub(crate) fn complete_call(m: &Machine, s: &mut State, tid: Tid, r: PyResult<Value>) -> PyResult<()> {
-    s.threads[tid as usize].pending = None;
+pub(crate) fn complete_call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    r: PyResult<Value>,
+) -> PyResult<()> {
+    s.th_mut(tid as usize).pending = None;
     let Some((_, pc, weft_model::Instr::CallMethod { argc, .. })) = m.poised(s, tid) else {
         unreachable!("a pending call sits on a CallMethod")
     };
@@ -207,16 +284,28 @@ pub struct Blocked {
 }
 
 pub fn blocked_on(m: &Machine, s: &State, tid: Tid) -> Blocked {
-    let mut b = Blocked { what: "blocked".into(), object: None, holders: vec![], self_deadlock: false, acquiring: None };
+    let mut b = Blocked {
+        what: "blocked".into(),
+        object: None,
+        holders: vec![],
+        self_deadlock: false,
+        acquiring: None,
+    };
     if let Some(p) = s.threads[tid as usize].pending {
         match p {
             Pending::CondWait { cond, phase, .. } => {
-                let Object::Condition(c) = s.obj(cond) else { return b };
+                let Object::Condition(c) = s.obj(cond) else {
+                    return b;
+                };
                 if phase == crate::state::WaitPhase::Waiting {
                     b.what = format!("{}.wait() (waiting for a notify)", m.object_name(s, cond));
                     b.object = Some(cond);
                 } else {
-                    b.what = format!("{}.wait() re-acquiring {}", m.object_name(s, cond), m.object_name(s, c.lock));
+                    b.what = format!(
+                        "{}.wait() re-acquiring {}",
+                        m.object_name(s, cond),
+                        m.object_name(s, c.lock)
+                    );
                     b.object = Some(c.lock);
                     b.holders = held_by(s, c.lock);
                     b.acquiring = Some(c.lock);
@@ -229,10 +318,14 @@ pub fn blocked_on(m: &Machine, s: &State, tid: Tid) -> Blocked {
         }
         return b;
     }
-    let Some((_, _, instr)) = m.poised(s, tid) else { return b };
+    let Some((_, _, instr)) = m.poised(s, tid) else {
+        return b;
+    };
     let st = &s.frame(tid).stack;
     let (recv, method) = match instr {
-        weft_model::Instr::CallMethod { method, argc, .. } => (st.get(st.len().wrapping_sub(argc as usize + 1)), method),
+        weft_model::Instr::CallMethod { method, argc, .. } => {
+            (st.get(st.len().wrapping_sub(argc as usize + 1)), method)
+        }
         weft_model::Instr::WithEnter => (st.last(), Method::Acquire),
         _ => return b,
     };

@@ -31,7 +31,14 @@ fn is_full(q: &QueueState) -> bool {
 }
 
 /// `(block=True, timeout=None)` of put/get, starting at argument `first`.
-fn patience(s: &State, args: &Args, what: &str, names: &[&str], first: usize, nowait: bool) -> PyResult<Patience> {
+fn patience(
+    s: &State,
+    args: &Args,
+    what: &str,
+    names: &[&str],
+    first: usize,
+    nowait: bool,
+) -> PyResult<Patience> {
     args.check(what, names)?;
     if nowait {
         return Ok(Patience::NoWait);
@@ -43,7 +50,12 @@ fn patience(s: &State, args: &Args, what: &str, names: &[&str], first: usize, no
     }
     Ok(match timeout {
         None => Patience::Forever,
-        Some(t) if t < 0.0 => return Err(exc(ExcType::ValueError, "'timeout' must be a non-negative number")),
+        Some(t) if t < 0.0 => {
+            return Err(exc(
+                ExcType::ValueError,
+                "'timeout' must be a non-negative number",
+            ))
+        }
         Some(t) if t == 0.0 => Patience::NoWait,
         Some(_) => Patience::Timed,
     })
@@ -67,7 +79,9 @@ pub(super) fn poll(s: &State, id: ObjId, method: Method, args: &Args) -> PyResul
     let q = q(s, id);
     Ok(match method {
         Method::Put | Method::PutNowait => put_patience(s, method, args)?.choices(!is_full(q)),
-        Method::Get | Method::GetNowait => get_patience(s, method, args)?.choices(!q.items.is_empty()),
+        Method::Get | Method::GetNowait => {
+            get_patience(s, method, args)?.choices(!q.items.is_empty())
+        }
         Method::Join if q.unfinished > 0 => BLOCKED,
         _ => GO,
     })
@@ -76,18 +90,29 @@ pub(super) fn poll(s: &State, id: ObjId, method: Method, args: &Args) -> PyResul
 fn sync(s: &mut State, tid: Tid, id: ObjId) {
     if let Some(a) = s.heap[id as usize].agent {
         let t = s.threads[tid as usize].agent;
-        s.race.propagate(a, t);
+        s.propagate(a, t);
     }
     publish(s, tid, id);
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<Value> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let _ = cx;
     match method {
         Method::Put | Method::PutNowait => {
             put_patience(s, method, args)?;
-            let item = args.get(0, "item").cloned().ok_or_else(|| ops::type_error("put() missing 1 required positional argument: 'item'"))?;
+            let item = args.get(0, "item").cloned().ok_or_else(|| {
+                ops::type_error("put() missing 1 required positional argument: 'item'")
+            })?;
             if choice == Choice::Timeout || is_full(q(s, id)) {
                 return Err(exc(ExcType::Full, ""));
             }
@@ -111,7 +136,10 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
             args.check("task_done", &[])?;
             let q = q_mut(s, id);
             if q.unfinished == 0 {
-                return Err(exc(ExcType::ValueError, "task_done() called too many times"));
+                return Err(exc(
+                    ExcType::ValueError,
+                    "task_done() called too many times",
+                ));
             }
             q.unfinished -= 1;
             sync(s, tid, id);

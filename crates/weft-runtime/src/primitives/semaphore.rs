@@ -15,7 +15,10 @@ fn patience(s: &State, args: &Args) -> PyResult<Patience> {
     let blocking = args.get(0, "blocking").is_none_or(|v| ops::truthy(s, v));
     let timeout = timeout_arg(s, args.get(1, "timeout"))?;
     if !blocking && timeout.is_some() {
-        return Err(exc(ExcType::ValueError, "can't specify timeout for non-blocking acquire"));
+        return Err(exc(
+            ExcType::ValueError,
+            "can't specify timeout for non-blocking acquire",
+        ));
     }
     Ok(match timeout {
         _ if !blocking => Patience::NoWait,
@@ -40,7 +43,16 @@ pub(super) fn poll(s: &State, id: ObjId, method: Method, args: &Args) -> PyResul
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<Value> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     let _ = (m, cx);
     match method {
         Method::Acquire => {
@@ -51,7 +63,7 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
                 }
                 if let Some(a) = s.heap[id as usize].agent {
                     let t = s.threads[tid as usize].agent;
-                    s.race.propagate(a, t);
+                    s.propagate(a, t);
                 }
                 Ok(Value::Bool(true))
             } else {
@@ -62,19 +74,27 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
             args.check("release", &["n"])?;
             let n = match args.get(0, "n") {
                 None => 1,
-                Some(v) => v.as_int().ok_or_else(|| ops::type_error("n must be an integer"))?,
+                Some(v) => v
+                    .as_int()
+                    .ok_or_else(|| ops::type_error("n must be an integer"))?,
             };
             if n < 1 {
                 return Err(exc(ExcType::ValueError, "n must be one or more"));
             }
-            let Object::Semaphore(x) = s.obj_mut(id) else { unreachable!() };
+            let Object::Semaphore(x) = s.obj_mut(id) else {
+                unreachable!()
+            };
             let new = (x.value as i64).saturating_add(n);
             if let Some(bound) = x.bound {
                 if new > bound as i64 {
-                    return Err(exc(ExcType::ValueError, "Semaphore released too many times"));
+                    return Err(exc(
+                        ExcType::ValueError,
+                        "Semaphore released too many times",
+                    ));
                 }
             }
-            x.value = u32::try_from(new).map_err(|_| exc(ExcType::OverflowError, "semaphore value too large for weft"))?;
+            x.value = u32::try_from(new)
+                .map_err(|_| exc(ExcType::OverflowError, "semaphore value too large for weft"))?;
             publish(s, tid, id);
             Ok(Value::None)
         }

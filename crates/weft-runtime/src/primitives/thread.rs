@@ -24,7 +24,13 @@ fn join_patience(s: &State, args: &Args) -> PyResult<Patience> {
     })
 }
 
-pub(super) fn poll(s: &State, tid: Tid, id: ObjId, method: Method, args: &Args) -> PyResult<Choices> {
+pub(super) fn poll(
+    s: &State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+) -> PyResult<Choices> {
     match method {
         Method::Join => {
             let p = join_patience(s, args)?;
@@ -40,11 +46,20 @@ pub(super) fn poll(s: &State, tid: Tid, id: ObjId, method: Method, args: &Args) 
 /// The joiner learns everything the finished thread did.
 fn learn_end(s: &mut State, tid: Tid, t: Tid) {
     let (from, to) = (s.threads[t as usize].agent, s.threads[tid as usize].agent);
-    s.race.propagate(from, to);
+    s.propagate(from, to);
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Method, args: &Args, choice: Choice, cx: &mut Ctx) -> PyResult<Value> {
+pub(super) fn call(
+    m: &Machine,
+    s: &mut State,
+    tid: Tid,
+    id: ObjId,
+    method: Method,
+    args: &Args,
+    choice: Choice,
+    cx: &mut Ctx,
+) -> PyResult<Value> {
     match method {
         Method::Start => {
             args.check("start", &[])?;
@@ -55,7 +70,10 @@ pub(super) fn call(m: &Machine, s: &mut State, tid: Tid, id: ObjId, method: Meth
         Method::Join => {
             join_patience(s, args)?;
             let Some(t) = target_tid(s, id) else {
-                return Err(exc(ExcType::RuntimeError, "cannot join thread before it is started"));
+                return Err(exc(
+                    ExcType::RuntimeError,
+                    "cannot join thread before it is started",
+                ));
             };
             if t == tid {
                 return Err(exc(ExcType::RuntimeError, "cannot join current thread"));
