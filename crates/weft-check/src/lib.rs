@@ -24,7 +24,7 @@ pub use expect::{match_expect, Mismatch};
 pub use trace::{replay, ReplayResult, Trace, TraceStep};
 
 use weft_compile::{Literal, Options, ParamInput};
-use weft_explore::{explore, Config};
+use weft_explore::{explore, explore_reference, Config};
 use weft_model::Program;
 use weft_runtime::{Machine, ModelOptions, ThreadModel};
 use weft_scenario::ParamValue;
@@ -38,6 +38,17 @@ pub struct CheckOptions {
     pub preemptions: Option<u32>,
     /// Keep every reachable end state (for oracles).
     pub keep_final_states: bool,
+    pub engine: Engine,
+}
+
+/// Which explorer runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The production explorer.
+    #[default]
+    Default,
+    /// The simplest trustworthy explorer, for cross-checking.
+    Reference,
 }
 
 /// One finding, as users see it.
@@ -198,7 +209,10 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         keep_terminal_states: options.keep_final_states,
         ..Config::default()
     };
-    let outcome = explore(&model, config);
+    let outcome = match options.engine {
+        Engine::Default => explore(&model, config),
+        Engine::Reference => explore_reference(&model, config),
+    };
     let mut findings = findings::from_witnesses(&model, &scenario, &outcome.witnesses);
     findings.extend(lockorder::cycles(
         &model,

@@ -72,12 +72,14 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 mod explore;
+mod reference;
 mod replay;
 mod store;
 
 pub use explore::{
     explore, Config, LimitKind, Outcome, Progress, ProgressFn, Stats, Status, Witness,
 };
+pub use reference::explore_reference;
 pub use replay::replay;
 
 /// A transition system to explore.

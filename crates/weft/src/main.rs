@@ -44,6 +44,9 @@ enum Command {
         /// Explore only executions with at most N preemptions.
         #[arg(long, value_name = "N")]
         preemptions: Option<u32>,
+        /// Which explorer runs: the production one, or the unreduced reference.
+        #[arg(long, default_value = "default", value_parser = ["default", "reference"])]
+        engine: String,
         /// Output format.
         #[arg(long, default_value = "text", value_parser = ["text"])]
         format: String,
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
             time_limit,
             max_memory,
             preemptions,
+            engine,
             format: _,
             traces,
         } => {
@@ -158,6 +162,11 @@ fn main() -> ExitCode {
                 max_memory,
                 preemptions,
                 keep_final_states: false,
+                engine: if engine == "reference" {
+                    weft_check::Engine::Reference
+                } else {
+                    weft_check::Engine::Default
+                },
             };
             let single = files.len() == 1;
             let mut results = Vec::new();
