@@ -8,8 +8,8 @@ use weft_runtime::race::Site;
 use weft_runtime::ThreadModel;
 use weft_scenario::{FindingKind, Scenario, Subject};
 
-use crate::trace::{site, trace_of};
-use crate::Finding;
+use crate::trace::{site, source_site, trace_of};
+use crate::{Evidence, Finding, RaceAccess};
 
 pub(crate) fn from_witnesses(
     model: &ThreadModel,
@@ -96,15 +96,17 @@ fn blocked_line(prog: &Program, t: &BlockedThread) -> String {
 }
 
 fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Finding> {
-    let mk = |kind, subject, title: String, details, (line, column): (u32, u32)| Finding {
-        kind,
-        subject,
-        title,
-        details,
-        line,
-        column,
-        trace: None,
-    };
+    let mk =
+        |kind, subject, title: String, details, (line, column): (u32, u32), evidence| Finding {
+            kind,
+            subject,
+            title,
+            details,
+            line,
+            column,
+            evidence,
+            trace: None,
+        };
     Some(match f {
         RtFinding::Race {
             subject,
@@ -131,12 +133,22 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 });
             }
             let (_, line, col, _) = site(prog, second.func, second.pc);
+            let access = |thread: &str, s: &Site| RaceAccess {
+                thread: thread.to_string(),
+                access: if s.write { "write" } else { "read" },
+                site: source_site(prog, s.func, s.pc),
+            };
+            let evidence = Evidence::DataRace {
+                accesses: [access(first_thread, first), access(second_thread, second)],
+                pattern: pat,
+            };
             mk(
                 FindingKind::DataRace,
                 Some(Subject::Name(subject.clone())),
                 title,
                 details,
                 (line, col),
+                evidence,
             )
         }
         RtFinding::Exception {
@@ -152,6 +164,15 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 details.push(format!("    {src}"));
             }
             details.push(exc.display());
+            let frames: Vec<(String, crate::SourceSite)> = traceback
+                .iter()
+                .map(|&(func, pc)| {
+                    (
+                        prog.function(func).name.clone(),
+                        source_site(prog, func, pc),
+                    )
+                })
+                .collect();
             let (line, col) = exc
                 .site
                 .map(|(f, pc)| {
@@ -172,21 +193,36 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                         exc.msg
                     )
                 };
+                let evidence = Evidence::Assertion {
+                    source: "assert",
+                    expression: text.clone(),
+                    message: (!exc.msg.is_empty()).then(|| exc.msg.to_string()),
+                    values: vec![],
+                    error: None,
+                };
                 mk(
                     FindingKind::Assertion,
                     Some(Subject::Name(text)),
                     title,
                     details,
                     (line, col),
+                    evidence,
                 )
             } else {
                 let title = format!("Exception in thread {thread}: {}", exc.display());
+                let evidence = Evidence::Exception {
+                    thread: thread.clone(),
+                    type_name: exc.ty.qualified_name().to_string(),
+                    message: exc.msg.to_string(),
+                    traceback: frames,
+                };
                 mk(
                     FindingKind::Exception,
                     Some(Subject::Name(exc.ty.name().to_string())),
                     title,
                     details,
                     (line, col),
+                    evidence,
                 )
             }
         }
@@ -220,12 +256,20 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 details.push(format!("the expression evaluates to {value}"));
             }
             let (line, col) = scenario.file.line_col(c.span.start);
+            let evidence = Evidence::Assertion {
+                source: if *is_final { "final" } else { "invariant" },
+                expression: text.clone(),
+                message: None,
+                values: globals.clone(),
+                error: error.clone(),
+            };
             mk(
                 FindingKind::Assertion,
                 Some(Subject::Name(text)),
                 title,
                 details,
                 (line, col),
+                evidence,
             )
         }
         RtFinding::Deadlock {
@@ -256,7 +300,26 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                     (l, c)
                 })
                 .unwrap_or((1, 1));
-            mk(FindingKind::Deadlock, None, title, details, (line, col))
+            let evidence = Evidence::Deadlock {
+                threads: threads
+                    .iter()
+                    .map(|t| crate::BlockedThread {
+                        thread: t.name.clone(),
+                        waits_for: t.what.clone(),
+                        held_by: t.holders.clone(),
+                        site: t.at.map(|(f, pc)| source_site(prog, f, pc)),
+                    })
+                    .collect(),
+                self_deadlock: *self_deadlock,
+            };
+            mk(
+                FindingKind::Deadlock,
+                None,
+                title,
+                details,
+                (line, col),
+                evidence,
+            )
         }
         RtFinding::LockEdge { .. } => return None,
     })

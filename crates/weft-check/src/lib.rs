@@ -21,7 +21,7 @@ pub use weft_explore::{LimitKind, Stats, Status};
 pub use weft_scenario::{Expect, ExpectedFinding, FindingKind, Scenario, Subject};
 
 pub use expect::{match_expect, Mismatch};
-pub use trace::{replay, ReplayResult, Trace, TraceStep};
+pub use trace::{replay, source_site, ReplayResult, Trace, TraceStep};
 
 use weft_compile::{Literal, Options, ParamInput};
 use weft_explore::{explore, explore_reference, Config};
@@ -63,7 +63,91 @@ pub struct Finding {
     /// Where in the scenario file it points (1-based line, column).
     pub line: u32,
     pub column: u32,
+    /// The same evidence as `details`, structured for machine formats.
+    pub evidence: Evidence,
     pub trace: Option<Trace>,
+}
+
+/// A place in the scenario file and what is written there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSite {
+    /// `file:line`
+    pub location: String,
+    pub line: u32,
+    pub column: u32,
+    /// The source line, trimmed.
+    pub source: String,
+}
+
+/// One side of a data race.
+#[derive(Debug, Clone)]
+pub struct RaceAccess {
+    pub thread: String,
+    /// `"read"` or `"write"`.
+    pub access: &'static str,
+    pub site: SourceSite,
+}
+
+/// A thread blocked in a deadlock.
+#[derive(Debug, Clone)]
+pub struct BlockedThread {
+    pub thread: String,
+    /// What it waits for, e.g. `fork1.acquire()`.
+    pub waits_for: String,
+    /// Threads holding what it waits for.
+    pub held_by: Vec<String>,
+    pub site: Option<SourceSite>,
+}
+
+/// One edge of a lock-order cycle: `thread` took `holds` at `held_at`, then
+/// acquired `acquires` at `acquired_at`.
+#[derive(Debug, Clone)]
+pub struct LockEdge {
+    pub thread: String,
+    pub holds: String,
+    pub acquires: String,
+    pub held_at: SourceSite,
+    pub acquired_at: SourceSite,
+}
+
+/// Kind-specific evidence of a finding.
+#[derive(Debug, Clone)]
+pub enum Evidence {
+    DataRace {
+        /// The earlier access first.
+        accesses: [RaceAccess; 2],
+        /// `"lost update"`, `"check-then-act"`, or none.
+        pattern: Option<&'static str>,
+    },
+    Exception {
+        thread: String,
+        /// The type as CPython prints it (`_queue.Empty`).
+        type_name: String,
+        message: String,
+        /// Innermost frame last, as in a CPython traceback.
+        traceback: Vec<(String, SourceSite)>,
+    },
+    Assertion {
+        /// `assert`, `invariant` or `final`.
+        source: &'static str,
+        expression: String,
+        message: Option<String>,
+        /// Values of the globals the expression reads, when it is an invariant or final check.
+        values: Vec<(String, String)>,
+        /// The check raised instead of evaluating to false.
+        error: Option<String>,
+    },
+    Deadlock {
+        threads: Vec<BlockedThread>,
+        self_deadlock: bool,
+    },
+    LockOrderCycle {
+        /// Locks in cycle order.
+        locks: Vec<String>,
+        edges: Vec<LockEdge>,
+        /// Some explored schedule deadlocked on these locks.
+        deadlocked: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,8 +16,8 @@ use weft_runtime::model::Finding as RtFinding;
 use weft_runtime::ThreadModel;
 use weft_scenario::{FindingKind, Scenario, Subject};
 
-use crate::trace::{site, trace_of};
-use crate::Finding;
+use crate::trace::{site, source_site, trace_of};
+use crate::{Evidence, Finding, LockEdge};
 
 struct Edge<'a> {
     from: &'a str,
@@ -123,6 +123,20 @@ pub(crate) fn cycles<'a>(
                 .chain(std::iter::once(cycle[0]))
                 .collect();
             let (trace, _, _) = trace_of(model, &choice[choice.len() - 1].witness.steps);
+            let evidence = Evidence::LockOrderCycle {
+                locks: cycle.iter().map(|s| s.to_string()).collect(),
+                edges: choice
+                    .iter()
+                    .map(|e| LockEdge {
+                        thread: e.thread.to_string(),
+                        holds: e.from.to_string(),
+                        acquires: e.to.to_string(),
+                        held_at: source_site(prog, e.from_site.0, e.from_site.1),
+                        acquired_at: source_site(prog, e.to_site.0, e.to_site.1),
+                    })
+                    .collect(),
+                deadlocked,
+            };
             out.push(Finding {
                 kind: FindingKind::LockOrderCycle,
                 subject: Some(Subject::Set(key.iter().map(|s| s.to_string()).collect())),
@@ -130,6 +144,7 @@ pub(crate) fn cycles<'a>(
                 details,
                 line,
                 column: col,
+                evidence,
                 trace: Some(trace),
             });
         }

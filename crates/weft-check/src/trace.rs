@@ -50,6 +50,17 @@ pub fn site(program: &Program, func: FuncId, pc: Pc) -> (String, u32, u32, Strin
     )
 }
 
+/// An instruction's place in the scenario file.
+pub fn source_site(program: &Program, func: FuncId, pc: Pc) -> crate::SourceSite {
+    let (location, line, column, source) = site(program, func, pc);
+    crate::SourceSite {
+        location,
+        line,
+        column,
+        source,
+    }
+}
+
 /// Replay `steps` with notes on. Stops early at a step that is not possible.
 pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, Option<usize>) {
     let m = &model.machine;
