@@ -53,6 +53,7 @@ impl Run {
         )
     }
 
+    #[track_caller]
     pub fn assert_code(&self, expected: i32) -> &Self {
         assert_eq!(
             self.code,
@@ -63,6 +64,7 @@ impl Run {
         self
     }
 
+    #[track_caller]
     pub fn assert_contains(&self, needle: &str) -> &Self {
         assert!(
             self.text().contains(needle),
@@ -72,6 +74,7 @@ impl Run {
         self
     }
 
+    #[track_caller]
     pub fn assert_not_contains(&self, needle: &str) -> &Self {
         assert!(
             !self.text().contains(needle),
@@ -86,6 +89,7 @@ impl Run {
         self.text().lines().any(|l| l.trim() == line.trim())
     }
 
+    #[track_caller]
     pub fn assert_line(&self, line: &str) -> &Self {
         assert!(
             self.has_line(line),
@@ -102,6 +106,7 @@ impl Run {
             .any(|l| l.trim_start().starts_with(prefix))
     }
 
+    #[track_caller]
     pub fn assert_line_starting(&self, prefix: &str) -> &Self {
         assert!(
             self.has_line_starting(prefix),
@@ -305,6 +310,7 @@ pub fn check_source(name: &str, ext: &str, source: &str) -> Checked {
 
 /// Checks the scenario and asserts that it matches its `expect` (exit 0 and a
 /// `PASS` line).
+#[track_caller]
 pub fn assert_pass(name: &str, program: &str, rest: &str) -> Checked {
     let c = check(name, program, rest);
     assert!(
@@ -317,6 +323,7 @@ pub fn assert_pass(name: &str, program: &str, rest: &str) -> Checked {
 
 /// Asserts a diagnostic `FILE:LINE:COL` whose source line `source_line` is shown
 /// followed by a caret line whose first `^` sits under column `col`, and exit 2.
+#[track_caller]
 pub fn assert_diagnostic(run: &Run, file_name: &str, line: usize, col: usize, source_line: &str) {
     assert_eq!(run.code, Some(2), "expected exit code 2\n{}", run.dump());
     let loc = format!("{file_name}:{line}:{col}");

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use weft_diag::Diagnostic;
-pub use weft_explore::{LimitKind, Stats, Status};
+pub use weft_explore::{LimitKind, Progress, Stats, Status};
 pub use weft_scenario::{Expect, ExpectedFinding, FindingKind, Scenario, Subject};
 
 pub use expect::{match_expect, Mismatch};
@@ -39,6 +39,18 @@ pub struct CheckOptions {
     /// Keep every reachable end state (for oracles).
     pub keep_final_states: bool,
     pub engine: Engine,
+    /// Called about every 250 ms during exploration (a progress line).
+    pub progress: Option<ProgressHook>,
+}
+
+/// A progress callback for [`CheckOptions::progress`]; shareable across scenarios.
+#[derive(Clone)]
+pub struct ProgressHook(pub std::sync::Arc<dyn Fn(&Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
 }
 
 /// Which explorer runs.
@@ -193,6 +205,9 @@ pub struct Checked {
     pub mismatch: Mismatch,
     /// Values of the module globals in every reachable end state, if asked for.
     pub final_states: Vec<Vec<(String, String)>>,
+    /// Every distinct lock-order edge seen in the explored graph (the
+    /// lock-order graph), in a deterministic order.
+    pub lock_edges: Vec<LockEdge>,
 }
 
 /// Load and compile a scenario.
@@ -291,6 +306,10 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         max_memory: options.max_memory.or(limits.max_memory),
         preemption_bound: options.preemptions.or(limits.preemptions),
         keep_terminal_states: options.keep_final_states,
+        progress: options
+            .progress
+            .clone()
+            .map(|h| Box::new(move |p: &Progress| (h.0)(p)) as weft_explore::ProgressFn),
         ..Config::default()
     };
     let outcome = match options.engine {
@@ -305,6 +324,7 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         &findings,
     ));
     findings.sort_by_key(|f| (f.kind, f.subject.clone(), f.line));
+    let lock_edges = lockorder::edges(&model, &outcome.witnesses);
     let mismatch = match_expect(&scenario.expect, &findings);
     let final_states = outcome
         .terminal_states
@@ -338,5 +358,6 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         stats: outcome.stats,
         mismatch,
         final_states,
+        lock_edges,
     }
 }

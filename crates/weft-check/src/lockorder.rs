@@ -152,6 +152,46 @@ pub(crate) fn cycles<'a>(
     out
 }
 
+/// Every distinct lock edge of the explored graph (self-edges excluded),
+/// sorted by (holds, acquires, thread, sites): the lock-order graph.
+pub(crate) fn edges<'a>(
+    model: &'a ThreadModel<'a>,
+    witnesses: &'a [Witness<ThreadModel<'a>>],
+) -> Vec<LockEdge> {
+    let prog = model.machine.prog;
+    let mut seen = BTreeSet::new();
+    for w in witnesses {
+        if let RtFinding::LockEdge {
+            from,
+            to,
+            thread,
+            from_site,
+            to_site,
+            ..
+        } = &w.finding
+        {
+            if from != to {
+                seen.insert((
+                    from.as_str(),
+                    to.as_str(),
+                    thread.as_str(),
+                    *from_site,
+                    *to_site,
+                ));
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(from, to, thread, fs, ts)| LockEdge {
+            thread: thread.to_string(),
+            holds: from.to_string(),
+            acquires: to.to_string(),
+            held_at: source_site(prog, fs.0, fs.1),
+            acquired_at: source_site(prog, ts.0, ts.1),
+        })
+        .collect()
+}
+
 /// Pick one edge instance per cycle edge so that at least two threads are
 /// involved and no lock is held across all of them.
 fn choose<'e, 'a>(per_edge: &[Vec<&'e Edge<'a>>]) -> Option<Vec<&'e Edge<'a>>> {

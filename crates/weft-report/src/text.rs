@@ -60,7 +60,8 @@ fn kind_subject(kind: FindingKind, subject: &Option<Subject>) -> String {
     }
 }
 
-fn group_digits(n: u64) -> String {
+/// `1234567` → `1,234,567`.
+pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -91,6 +92,12 @@ fn status_text(c: &Checked) -> String {
 
 /// Render one scenario's result.
 pub fn scenario(r: &ScenarioResult, detail: Detail, style: Style) -> String {
+    scenario_with(r, detail, style, true)
+}
+
+/// Render one scenario's result; without `timings` the elapsed time is left
+/// out, so the text depends on the input only.
+pub fn scenario_with(r: &ScenarioResult, detail: Detail, style: Style, timings: bool) -> String {
     let mut out = String::new();
     let label = match r.verdict {
         Verdict::Pass => style.green("PASS"),
@@ -99,10 +106,12 @@ pub fn scenario(r: &ScenarioResult, detail: Detail, style: Style) -> String {
         Verdict::Invalid => style.red("INVALID"),
     };
     let ms = r.elapsed.as_secs_f64() * 1000.0;
-    let time = if ms < 10.0 {
-        format!("{ms:.1} ms")
+    let time = if !timings {
+        String::new()
+    } else if ms < 10.0 {
+        format!(" · {ms:.1} ms")
     } else {
-        format!("{ms:.0} ms")
+        format!(" · {ms:.0} ms")
     };
     match (&r.checked, &r.error) {
         (_, Some(d)) => {
@@ -134,7 +143,7 @@ pub fn scenario(r: &ScenarioResult, detail: Detail, style: Style) -> String {
                 "{label} {}  {}  {}",
                 style.bold(&r.name),
                 summary,
-                style.dim(&format!("({} · {time})", status_text(c)))
+                style.dim(&format!("({}{time})", status_text(c)))
             );
             for (k, s) in &c.mismatch.unexpected {
                 let _ = writeln!(
@@ -268,6 +277,11 @@ pub fn trace(t: &Trace, style: Style) -> String {
 
 /// The closing line of a run over several scenarios.
 pub fn summary(results: &[ScenarioResult], style: Style) -> String {
+    summary_with(results, style, true)
+}
+
+/// The closing line; without `timings` the total time is left out.
+pub fn summary_with(results: &[ScenarioResult], style: Style, timings: bool) -> String {
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
     let (p, f, i, n) = (
         count(Verdict::Pass),
@@ -295,10 +309,14 @@ pub fn summary(results: &[ScenarioResult], style: Style) -> String {
         "{}  {}\n",
         parts.join(", "),
         style.dim(&format!(
-            "({} scenarios, {} states, {:.0} ms)",
+            "({} scenarios, {} states{})",
             results.len(),
             group_digits(total),
-            ms
+            if timings {
+                format!(", {ms:.0} ms")
+            } else {
+                String::new()
+            }
         ))
     )
 }

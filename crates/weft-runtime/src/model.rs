@@ -178,7 +178,8 @@ impl<'p> ThreadModel<'p> {
         }
     }
 
-    fn check_invariants(&self, s: &State, out: &mut Vec<Finding>) {
+    /// The `invariants` that are false in `s`.
+    pub fn check_invariants(&self, s: &State, out: &mut Vec<Finding>) {
         for (i, c) in self.machine.prog.invariants.iter().enumerate() {
             self.check(s, i, false, c.func, out);
         }

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use weft_check::{CheckOptions, ScenarioResult, Verdict};
+use weft_report::graph::GraphFormat;
+use weft_report::json::Options as JsonOptions;
+use weft_report::progress::{self, ProgressLine};
 use weft_report::text::{self, Detail, Style};
 
 // States are cloned and dropped by the million: a faster allocator pays.
@@ -32,24 +35,29 @@ enum Command {
         /// Scenario files (.yaml, .yml, .py) or directories of them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Stop (inconclusive, exit 3) after storing this many states.
-        #[arg(long)]
-        max_states: Option<u64>,
-        /// Stop (inconclusive, exit 3) after this many seconds per scenario.
-        #[arg(long, value_name = "SECS")]
-        time_limit: Option<f64>,
-        /// Stop (inconclusive, exit 3) past this estimated memory, in bytes.
-        #[arg(long, value_name = "BYTES")]
-        max_memory: Option<u64>,
-        /// Explore only executions with at most N preemptions.
-        #[arg(long, value_name = "N")]
-        preemptions: Option<u32>,
-        /// Which explorer runs: the production one, or the unreduced reference.
-        #[arg(long, default_value = "default", value_parser = ["default", "reference"])]
-        engine: String,
-        /// Output format.
-        #[arg(long, default_value = "text", value_parser = ["text"])]
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Output format (to stdout, or to --output).
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "sarif", "junit"])]
         format: String,
+        /// Write the --format output to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also write the JSON result (docs/reports.md) to FILE.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Also write a SARIF 2.1.0 log to FILE.
+        #[arg(long, value_name = "FILE")]
+        sarif: Option<PathBuf>,
+        /// Also write a JUnit XML report to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Leave wall-clock timings out of every output, so that the same input gives byte-identical files.
+        #[arg(long)]
+        no_timings: bool,
+        /// Never draw the progress line (it is drawn only on a terminal, never under CI).
+        #[arg(long)]
+        no_progress: bool,
         /// Show evidence and counterexamples for every scenario, not only failing ones.
         #[arg(long)]
         traces: bool,
@@ -61,6 +69,96 @@ enum Command {
         #[arg(long)]
         schedule: String,
     },
+    /// Draw the lock-order graph or a counterexample (Graphviz dot or Mermaid).
+    Graph {
+        #[command(subcommand)]
+        what: GraphCommand,
+    },
+    /// Write a self-contained HTML report of one scenario (exit code as `check`).
+    Report {
+        scenario: PathBuf,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Leave the run's timings out of the page.
+        #[arg(long)]
+        no_timings: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum GraphCommand {
+    /// Nodes are locks; an edge A → B means a thread held A while acquiring B.
+    LockOrder {
+        scenario: PathBuf,
+        #[command(flatten)]
+        graph: GraphArgs,
+    },
+    /// A counterexample as a sequence diagram of its threads.
+    Trace {
+        scenario: PathBuf,
+        /// Which finding (1-based, in report order); default: the first.
+        #[arg(long, value_name = "N")]
+        finding: Option<usize>,
+        #[command(flatten)]
+        graph: GraphArgs,
+    },
+}
+
+#[derive(Args, Clone)]
+struct GraphArgs {
+    #[arg(long, default_value = "dot", value_parser = ["dot", "mermaid"])]
+    format: String,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Stop (inconclusive, exit 3) after storing this many states.
+    #[arg(long)]
+    max_states: Option<u64>,
+    /// Stop (inconclusive, exit 3) after this many seconds per scenario.
+    #[arg(long, value_name = "SECS")]
+    time_limit: Option<f64>,
+    /// Stop (inconclusive, exit 3) past this estimated memory, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_memory: Option<u64>,
+    /// Explore only executions with at most N preemptions.
+    #[arg(long, value_name = "N")]
+    preemptions: Option<u32>,
+    /// Which explorer runs: the production one, or the unreduced reference.
+    #[arg(long, default_value = "default", value_parser = ["default", "reference"])]
+    engine: String,
+}
+
+impl LimitArgs {
+    fn options(&self) -> Result<CheckOptions, String> {
+        let time_limit = match self.time_limit {
+            Some(t) if !(t.is_finite() && t > 0.0) => {
+                return Err("--time-limit must be a positive number of seconds".into())
+            }
+            t => t.map(Duration::from_secs_f64),
+        };
+        Ok(CheckOptions {
+            max_states: self.max_states,
+            time_limit,
+            max_memory: self.max_memory,
+            preemptions: self.preemptions,
+            keep_final_states: false,
+            engine: if self.engine == "reference" {
+                weft_check::Engine::Reference
+            } else {
+                weft_check::Engine::Default
+            },
+            progress: None,
+        })
+    }
 }
 
 fn style() -> Style {
@@ -116,6 +214,116 @@ fn exit_code(results: &[ScenarioResult]) -> u8 {
     }
 }
 
+/// Write `text` to `path`, or to stdout.
+fn emit(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        _ => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn progress_line(enabled: bool) -> Option<ProgressLine> {
+    (enabled && progress::wanted()).then(|| ProgressLine::new(stderr_color()))
+}
+
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Check one scenario, with a progress line if wanted.
+fn check_one(path: &Path, options: &CheckOptions, line: Option<&ProgressLine>) -> ScenarioResult {
+    let mut options = options.clone();
+    if let Some(l) = line {
+        l.start(&path.file_stem().unwrap_or_default().to_string_lossy());
+        options.progress = Some(l.hook());
+    }
+    let r = weft_check::check_file(path, &options);
+    if let Some(l) = line {
+        l.finish();
+    }
+    r
+}
+
+/// Check one scenario for `graph`/`report`; an invalid one is printed and ends the run.
+fn check_single(path: &Path, limits: &LimitArgs) -> Result<ScenarioResult, ExitCode> {
+    let options = limits.options().map_err(fail)?;
+    if !path.is_file() {
+        return Err(fail(format!("{}: no such file", path.display())));
+    }
+    Ok(check_one(path, &options, progress_line(true).as_ref()))
+}
+
+fn graph(what: GraphCommand) -> ExitCode {
+    let (scenario, finding, args) = match what {
+        GraphCommand::LockOrder { scenario, graph } => (scenario, None, graph),
+        GraphCommand::Trace {
+            scenario,
+            finding,
+            graph,
+        } => (scenario, Some(finding), graph),
+    };
+    let format = if args.format == "mermaid" {
+        GraphFormat::Mermaid
+    } else {
+        GraphFormat::Dot
+    };
+    let r = match check_single(&scenario, &args.limits) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let Some(c) = &r.checked else {
+        if let Some(d) = &r.error {
+            eprint!("{}", d.render(stderr_color()));
+        }
+        return ExitCode::from(2);
+    };
+    let text = match finding {
+        None => weft_report::graph::lock_order(c, format),
+        Some(n) => {
+            let with_trace: Vec<(usize, &weft_check::Finding)> = c
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.trace.is_some())
+                .collect();
+            let chosen = match n {
+                None => with_trace.first().copied(),
+                Some(n) => c.findings.get(n.wrapping_sub(1)).map(|f| (n - 1, f)),
+            };
+            let Some((_, f)) = chosen else {
+                return fail(match n {
+                    None => format!("{}: no finding, so no counterexample to draw", r.name),
+                    Some(n) => format!(
+                        "{}: no finding {n} (there are {})",
+                        r.name,
+                        c.findings.len()
+                    ),
+                });
+            };
+            let Some(t) = &f.trace else {
+                return fail("that finding has no counterexample");
+            };
+            weft_report::graph::trace(f, t, format)
+        }
+    };
+    match emit(args.output.as_deref(), &text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -126,69 +334,94 @@ fn main() -> ExitCode {
         }
     };
     let style = style();
-    let mut stdout = std::io::stdout().lock();
     match cli.command {
         Command::Check {
             paths,
-            max_states,
-            time_limit,
-            max_memory,
-            preemptions,
-            engine,
-            format: _,
+            limits,
+            format,
+            output,
+            json,
+            sarif,
+            junit,
+            no_timings,
+            no_progress,
             traces,
         } => {
             let files = match collect(&paths) {
                 Ok(f) => f,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(e) => return fail(e),
             };
             if files.is_empty() {
-                eprintln!("error: no scenario files (*.yaml, *.yml, *.py) found");
-                return ExitCode::from(2);
+                return fail("no scenario files (*.yaml, *.yml, *.py) found");
             }
-            let time_limit = match time_limit {
-                Some(t) if !(t.is_finite() && t > 0.0) => {
-                    eprintln!("error: --time-limit must be a positive number of seconds");
-                    return ExitCode::from(2);
-                }
-                t => t.map(Duration::from_secs_f64),
+            let options = match limits.options() {
+                Ok(o) => o,
+                Err(e) => return fail(e),
             };
-            let options = CheckOptions {
-                max_states,
-                time_limit,
-                max_memory,
-                preemptions,
-                keep_final_states: false,
-                engine: if engine == "reference" {
-                    weft_check::Engine::Reference
-                } else {
-                    weft_check::Engine::Default
-                },
+            let timings = !no_timings;
+            let opts = JsonOptions { timings };
+            // Text on stdout streams scenario by scenario; everything else is written at the end.
+            let stream = format == "text" && output.is_none();
+            let text_style = if stream {
+                style
+            } else {
+                Style { color: false }
             };
+            let line = progress_line(!no_progress);
             let single = files.len() == 1;
             let mut results = Vec::new();
+            let mut text_out = String::new();
             for f in &files {
-                let r = weft_check::check_file(f, &options);
+                let r = check_one(f, &options, line.as_ref());
                 let detail = if traces || single || r.verdict != Verdict::Pass {
                     Detail::Full
                 } else {
                     Detail::Brief
                 };
-                let _ = write!(stdout, "{}", text::scenario(&r, detail, style));
-                let _ = stdout.flush();
+                let t = text::scenario_with(&r, detail, text_style, timings);
+                if stream {
+                    let mut stdout = std::io::stdout().lock();
+                    let _ = write!(stdout, "{t}");
+                    let _ = stdout.flush();
+                } else {
+                    text_out.push_str(&t);
+                }
                 results.push(r);
             }
             if !single {
-                let _ = write!(stdout, "\n{}", text::summary(&results, style));
+                let s = format!("\n{}", text::summary_with(&results, text_style, timings));
+                if stream {
+                    let _ = write!(std::io::stdout().lock(), "{s}");
+                } else {
+                    text_out.push_str(&s);
+                }
             }
-            ExitCode::from(exit_code(&results))
+            let code = exit_code(&results);
+            let render = |fmt: &str| match fmt {
+                "json" => weft_report::json::render(&results, code, opts),
+                "sarif" => weft_report::sarif::render(&results, opts),
+                "junit" => weft_report::junit::render(&results, opts),
+                _ => text_out.clone(),
+            };
+            let mut outputs: Vec<(Option<&Path>, &str)> = Vec::new();
+            if !stream {
+                outputs.push((output.as_deref(), format.as_str()));
+            }
+            for (p, fmt) in [(&json, "json"), (&sarif, "sarif"), (&junit, "junit")] {
+                if let Some(p) = p {
+                    outputs.push((Some(p.as_path()), fmt));
+                }
+            }
+            for (path, fmt) in outputs {
+                if let Err(e) = emit(path, &render(fmt)) {
+                    return fail(e);
+                }
+            }
+            ExitCode::from(code)
         }
         Command::Replay { scenario, schedule } => match weft_check::replay(&scenario, &schedule) {
             Ok(r) => {
-                let _ = write!(stdout, "{}", text::replay(&r, style));
+                let _ = write!(std::io::stdout().lock(), "{}", text::replay(&r, style));
                 ExitCode::from(if r.error.is_some() { 2 } else { 0 })
             }
             Err(d) => {
@@ -196,5 +429,32 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Graph { what } => graph(what),
+        Command::Report {
+            scenario,
+            output,
+            limits,
+            no_timings,
+        } => {
+            let r = match check_single(&scenario, &limits) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            if let Err(e) = emit(
+                output.as_deref(),
+                &weft_report::html::render(&r, !no_timings),
+            ) {
+                return fail(e);
+            }
+            if let Some(p) = &output {
+                eprintln!(
+                    "{}: {} → {}",
+                    r.name,
+                    weft_report::common::verdict_id(r.verdict),
+                    p.display()
+                );
+            }
+            ExitCode::from(r.verdict.exit_code() as u8)
+        }
     }
 }
