@@ -743,14 +743,121 @@ fn unbound_local_error() {
     );
 }
 
+/// A call whose callee is known at compile time with wrong arguments is a
+/// scenario error (SPEC §1: exit 2 at `file:line:col`), worded as CPython's
+/// `TypeError`.
+#[track_caller]
+fn assert_static_type_error(name: &str, program: &str, message: &str) {
+    let c = common::check(name, program, "");
+    assert!(
+        c.run.code == Some(2),
+        "expected exit 2 (a wrong argument is a scenario error)\n{}",
+        c.dump()
+    );
+    assert!(
+        c.run.text().contains(message),
+        "expected {message:?} in the error\n{}",
+        c.dump()
+    );
+    assert!(
+        c.run.text().contains('^'),
+        "expected a caret under the call\n{}",
+        c.dump()
+    );
+}
+
 #[test]
 fn type_error_too_many_positional() {
-    assert_exception(
+    assert_static_type_error(
         "type-error-too-many",
         r#"
         def g(a, b):
             pass
         g(1, 2, 3)
+        "#,
+        "g() takes 2 positional arguments but 3 were given",
+    );
+}
+
+#[test]
+fn type_error_one_too_many_positional() {
+    assert_static_type_error(
+        "type-error-one-too-many",
+        r#"
+        def g(a):
+            pass
+        g(1, 2)
+        "#,
+        "g() takes 1 positional argument but 2 were given",
+    );
+}
+
+#[test]
+fn type_error_missing_argument() {
+    assert_static_type_error(
+        "type-error-missing",
+        r#"
+        def g(a, b):
+            pass
+        g(1)
+        "#,
+        "g() missing 1 required positional argument: 'b'",
+    );
+}
+
+#[test]
+fn type_error_missing_two_arguments() {
+    assert_static_type_error(
+        "type-error-missing-two",
+        r#"
+        def g(a, b, c):
+            pass
+        g(1)
+        "#,
+        "g() missing 2 required positional arguments: 'b' and 'c'",
+    );
+}
+
+#[test]
+fn type_error_unexpected_keyword() {
+    assert_static_type_error(
+        "type-error-keyword",
+        r#"
+        def g(a):
+            pass
+        g(1, c=2)
+        "#,
+        "g() got an unexpected keyword argument 'c'",
+    );
+}
+
+#[test]
+fn type_error_thread_target_args() {
+    assert_static_type_error(
+        "type-error-thread-args",
+        r#"
+        import threading
+        def work(a):
+            pass
+        t = threading.Thread(target=work, args=(1, 2))
+        t.start()
+        t.join()
+        "#,
+        "work() takes 1 positional argument but 2 were given",
+    );
+}
+
+// Where the callee is only known at run time, CPython's TypeError is a finding.
+
+#[test]
+fn type_error_too_many_positional_at_run_time() {
+    assert_exception(
+        "type-error-too-many-run-time",
+        r#"
+        def g(a, b):
+            pass
+        h = g
+        h(1, 2, 3)
         "#,
         "TypeError",
         "TypeError: g() takes 2 positional arguments but 3 were given",
@@ -758,41 +865,14 @@ fn type_error_too_many_positional() {
 }
 
 #[test]
-fn type_error_one_too_many_positional() {
+fn type_error_missing_two_arguments_at_run_time() {
     assert_exception(
-        "type-error-one-too-many",
-        r#"
-        def g(a):
-            pass
-        g(1, 2)
-        "#,
-        "TypeError",
-        "TypeError: g() takes 1 positional argument but 2 were given",
-    );
-}
-
-#[test]
-fn type_error_missing_argument() {
-    assert_exception(
-        "type-error-missing",
-        r#"
-        def g(a, b):
-            pass
-        g(1)
-        "#,
-        "TypeError",
-        "TypeError: g() missing 1 required positional argument: 'b'",
-    );
-}
-
-#[test]
-fn type_error_missing_two_arguments() {
-    assert_exception(
-        "type-error-missing-two",
+        "type-error-missing-two-run-time",
         r#"
         def g(a, b, c):
             pass
-        g(1)
+        h = g
+        h(1)
         "#,
         "TypeError",
         "TypeError: g() missing 2 required positional arguments: 'b' and 'c'",
@@ -800,28 +880,15 @@ fn type_error_missing_two_arguments() {
 }
 
 #[test]
-fn type_error_unexpected_keyword() {
-    assert_exception(
-        "type-error-keyword",
-        r#"
-        def g(a):
-            pass
-        g(1, c=2)
-        "#,
-        "TypeError",
-        "TypeError: g() got an unexpected keyword argument 'c'",
-    );
-}
-
-#[test]
-fn type_error_thread_target_args() {
+fn type_error_thread_target_args_at_run_time() {
     assert_thread_exception(
-        "type-error-thread-args",
+        "type-error-thread-args-run-time",
         r#"
         import threading
         def work(a):
             pass
-        t = threading.Thread(target=work, args=(1, 2))
+        ARGS = (1, 2)
+        t = threading.Thread(target=work, args=ARGS)
         t.start()
         t.join()
         "#,

@@ -61,17 +61,31 @@ pub(crate) fn one_line(prog: &Program, f: &RtFinding) -> Option<String> {
             let (b, _, _, _) = site(prog, second.func, second.pc);
             format!("data race on {subject} ({a} and {b})")
         }
-        RtFinding::Exception { thread, exc, .. } => {
-            format!("Exception in thread {thread}: {}", exc.display())
-        }
+        RtFinding::Exception {
+            tid, thread, exc, ..
+        } => exception_title(*tid, thread, &exc.display()),
         RtFinding::CheckFailed {
             index, is_final, ..
-        } => format!(
-            "{} {} failed",
-            if *is_final { "final" } else { "invariant" },
-            index + 1
-        ),
+        } => {
+            let checks = if *is_final {
+                &prog.finals
+            } else {
+                &prog.invariants
+            };
+            let text = checks.get(*index).map(|c| c.text.trim()).unwrap_or("?");
+            format!(
+                "{} `{text}` failed",
+                if *is_final {
+                    "final check"
+                } else {
+                    "invariant"
+                }
+            )
+        }
         RtFinding::Deadlock { .. } => "deadlock".into(),
+        RtFinding::Runaway { thread, .. } => {
+            format!("{thread} was stopped: too many instructions without a step")
+        }
         RtFinding::LockEdge { .. } => return None,
     })
 }
@@ -152,10 +166,10 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
             )
         }
         RtFinding::Exception {
+            tid,
             thread,
             exc,
             traceback,
-            ..
         } => {
             let mut details = vec!["Traceback (most recent call last):".to_string()];
             for &(func, pc) in traceback {
@@ -209,7 +223,7 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                     evidence,
                 )
             } else {
-                let title = format!("Exception in thread {thread}: {}", exc.display());
+                let title = exception_title(*tid, thread, &exc.display());
                 let evidence = Evidence::Exception {
                     thread: thread.clone(),
                     type_name: exc.ty.qualified_name().to_string(),
@@ -321,7 +335,32 @@ fn describe(prog: &Program, scenario: &Scenario, f: &RtFinding) -> Option<Findin
                 evidence,
             )
         }
-        RtFinding::LockEdge { .. } => return None,
+        RtFinding::LockEdge { .. } | RtFinding::Runaway { .. } => return None,
+    })
+}
+
+/// How CPython announces an uncaught exception: `threading.excepthook`
+/// prints "Exception in thread NAME:" for other threads; the main thread's
+/// traceback has no such header.
+fn exception_title(tid: u32, thread: &str, exc: &str) -> String {
+    if tid == 0 {
+        format!("uncaught in the main thread: {exc}")
+    } else {
+        format!("Exception in thread {thread}: {exc}")
+    }
+}
+
+/// Why the exploration cannot be trusted to be complete, if a thread ran away.
+pub(crate) fn runaway(prog: &Program, witnesses: &[Witness<ThreadModel>]) -> Option<String> {
+    witnesses.iter().find_map(|w| match &w.finding {
+        RtFinding::Runaway { thread, site: at } => {
+            let (loc, _, _, src) = site(prog, at.0, at.1);
+            Some(format!(
+                "{thread} ran {} instructions without touching shared state, at {loc}: {src} — weft stopped it there; shrink the loop (e.g. with `params:`)",
+                weft_runtime::machine::LOCAL_BUDGET
+            ))
+        }
+        _ => None,
     })
 }
 

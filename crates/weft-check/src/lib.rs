@@ -203,6 +203,8 @@ pub struct Checked {
     pub status: Status,
     pub stats: Stats,
     pub mismatch: Mismatch,
+    /// Why the result is inconclusive: a resource limit, or a thread weft had to stop.
+    pub inconclusive: Option<String>,
     /// Values of the module globals in every reachable end state, if asked for.
     pub final_states: Vec<Vec<(String, String)>>,
     /// Every distinct lock-order edge seen in the explored graph (the
@@ -284,7 +286,7 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> ScenarioResult {
 }
 
 fn verdict_of(c: &Checked) -> Verdict {
-    let complete = !matches!(c.status, Status::Incomplete(_));
+    let complete = c.inconclusive.is_none();
     if !c.mismatch.unexpected.is_empty() {
         Verdict::Fail
     } else if !complete {
@@ -296,6 +298,10 @@ fn verdict_of(c: &Checked) -> Verdict {
     }
 }
 
+/// Without `max-memory`, a run stops (inconclusive) past this estimate, so
+/// an unbounded program cannot take the machine down.
+pub const DEFAULT_MAX_MEMORY: u64 = 6 << 30;
+
 /// Explore a compiled scenario and match the result against `expect`.
 pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
     let model = ThreadModel::new(Machine::new(program), ModelOptions::default());
@@ -303,7 +309,10 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
     let config = Config {
         max_states: options.max_states.or(limits.max_states),
         time_limit: options.time_limit.or(limits.time_limit),
-        max_memory: options.max_memory.or(limits.max_memory),
+        max_memory: options
+            .max_memory
+            .or(limits.max_memory)
+            .or(Some(DEFAULT_MAX_MEMORY)),
         preemption_bound: options.preemptions.or(limits.preemptions),
         keep_terminal_states: options.keep_final_states,
         progress: options
@@ -326,6 +335,14 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
     findings.sort_by_key(|f| (f.kind, f.subject.clone(), f.line));
     let lock_edges = lockorder::edges(&model, &outcome.witnesses);
     let mismatch = match_expect(&scenario.expect, &findings);
+    let inconclusive = match outcome.status {
+        Status::Incomplete(kind) => Some(match kind {
+            LimitKind::States => "the state limit was reached".to_string(),
+            LimitKind::Time => "the time limit was reached".to_string(),
+            LimitKind::Memory => "the memory limit was reached".to_string(),
+        }),
+        _ => findings::runaway(program, &outcome.witnesses),
+    };
     let final_states = outcome
         .terminal_states
         .iter()
@@ -357,6 +374,7 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         status: outcome.status,
         stats: outcome.stats,
         mismatch,
+        inconclusive,
         final_states,
         lock_edges,
     }

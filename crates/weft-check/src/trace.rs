@@ -138,6 +138,19 @@ pub fn trace_of(model: &ThreadModel, steps: &[Step]) -> (Trace, Vec<RtFinding>, 
             switch,
         });
     }
+    if failed_at.is_none() {
+        // Where the schedule ends: the program's end (final checks) or a deadlock.
+        let mut out: weft_explore::Expansion<ThreadModel> = weft_explore::Expansion::default();
+        let stuck = !state.ended()
+            && (0..state.threads.len() as u32).all(|t| {
+                let ch = m.choices(&state, t);
+                !ch.go && !ch.timeout
+            });
+        if state.ended() || stuck {
+            model.expand(&state, &mut out);
+            findings.extend(out.findings);
+        }
+    }
     let end_state = prog
         .globals
         .iter()
@@ -190,10 +203,15 @@ pub fn replay(path: &Path, schedule_text: &str) -> Result<ReplayResult, crate::D
             steps[i].thread
         )
     });
-    let events = findings
+    let mut events: Vec<String> = Vec::new();
+    for line in findings
         .iter()
         .filter_map(|f| crate::findings::one_line(&program, f))
-        .collect();
+    {
+        if !events.contains(&line) {
+            events.push(line);
+        }
+    }
     Ok(ReplayResult {
         trace,
         events,

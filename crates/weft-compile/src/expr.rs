@@ -13,6 +13,7 @@ use weft_syntax::ast::{
 use crate::func::{FnCompiler, Resolved, R};
 use crate::names;
 use crate::scope::target_names;
+use crate::signature;
 
 /// The constant value of a literal, a signed number literal, or a tuple of those.
 pub(crate) fn const_value(e: &Expr) -> Option<Const> {
@@ -287,6 +288,7 @@ impl<'a> FnCompiler<'a, '_> {
         let argc = count(args.len() + keywords.len())
             .ok_or_else(|| self.err(e.span, "too many arguments"))?;
         let mut method = None;
+        self.check_arguments(e, func, args, keywords)?;
         match &func.kind {
             ExprKind::Attribute { value, attr } => match self.module_attr(value, attr)? {
                 Some(b) => self.emit_const(m::Const::Builtin(b), func.span),
@@ -335,6 +337,57 @@ impl<'a> FnCompiler<'a, '_> {
             None => Instr::Call { argc, kwnames },
         };
         self.emit(instr, e.span);
+        Ok(())
+    }
+
+    /// The user function a name certainly calls.
+    fn known_function(&self, name_expr: &Expr) -> Option<&'a weft_syntax::ast::FunctionDef> {
+        let ExprKind::Name(n) = &name_expr.kind else {
+            return None;
+        };
+        match self.resolve(n, name_expr.span).ok()? {
+            Resolved::Global(_) => self.sh.known_funcs.get(n.as_str()).copied(),
+            _ => None,
+        }
+    }
+
+    /// Wrong arguments to a callee known at compile time are scenario errors.
+    fn check_arguments(
+        &mut self,
+        e: &'a Expr,
+        func: &'a Expr,
+        args: &'a [Expr],
+        keywords: &'a [Keyword],
+    ) -> R<()> {
+        let kw: Vec<&str> = keywords.iter().map(|k| k.name.name.as_str()).collect();
+        if let Some(f) = self.known_function(func) {
+            return signature::check_user_call(f, args.len(), &kw).map_err(|m| self.err(e.span, m));
+        }
+        let builtin = match &func.kind {
+            ExprKind::Attribute { value, attr } => self.module_attr(value, attr)?,
+            ExprKind::Name(n) => match self.resolve(n, func.span)? {
+                Resolved::Builtin(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(b) = builtin else { return Ok(()) };
+        if let Err((msg, at)) = signature::check_constructor(b, args.len(), keywords) {
+            let span = at.map(|i| keywords[i].name.span).unwrap_or(e.span);
+            return Err(self.err(span, msg));
+        }
+        if b == m::Builtin::Threading(m::ThreadingName::Thread) {
+            if let Some((target, npos, kws, at)) = signature::thread_target_args(args, keywords) {
+                if let Some(f) = self.known_function(target) {
+                    signature::check_user_call(f, npos, &kws).map_err(|msg| {
+                        self.err(
+                            at.map(|a| a.span).unwrap_or(e.span),
+                            format!("the thread's target would fail: {msg}"),
+                        )
+                    })?;
+                }
+            }
+        }
         Ok(())
     }
 

@@ -40,6 +40,8 @@ pub(crate) struct Shared<'a> {
     pub usage: Vec<Usage>,
     /// Start offset of the first module-level call that may start a thread.
     pub start_point: Option<u32>,
+    /// Functions whose calls can be checked for wrong arguments at compile time.
+    pub known_funcs: HashMap<String, &'a weft_syntax::ast::FunctionDef>,
 }
 
 impl<'a> Shared<'a> {
@@ -53,6 +55,7 @@ impl<'a> Shared<'a> {
             kw_ids: HashMap::new(),
             usage,
             start_point: None,
+            known_funcs: HashMap::new(),
         }
     }
 

@@ -23,6 +23,7 @@ mod expr;
 mod func;
 mod names;
 mod scope;
+mod signature;
 mod stmt;
 
 use func::{FnCompiler, FnKind, Shared, R};
@@ -112,6 +113,7 @@ pub fn compile_ast(
 
     let scope = Scope::analyse(program, &module.body)?;
     let mut sh = Shared::new(scope);
+    sh.known_funcs = signature::known_functions(&module.body);
     let n_funcs = sh.scope.funcs.len() + 1;
     let mut functions: Vec<Option<Function>> = vec![None; n_funcs];
 

@@ -26,8 +26,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant};
 
-use loom::sync::{Arc, Condvar, Mutex};
+use loom::sync::{Condvar, Mutex};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use weft_explore::{Expansion, Model};
 use weft_model::{GlobalKind, Program};
 use weft_runtime::model::Finding;
@@ -85,7 +86,10 @@ pub struct LoomOptions {
 
 impl Default for LoomOptions {
     fn default() -> Self {
-        LoomOptions { max_branches: 20_000, time_limit: Some(Duration::from_secs(60)) }
+        LoomOptions {
+            max_branches: 20_000,
+            time_limit: Some(Duration::from_secs(60)),
+        }
     }
 }
 
@@ -112,17 +116,6 @@ struct Gil {
     cvs: Vec<Condvar>,
 }
 
-/// Wake exactly the waiting threads that can now move (or must leave): a
-/// wake-up that only leads to waiting again would still be an interleaving
-/// loom has to explore.
-fn wake(run: &Run, g: &Shared, gil: &Gil) {
-    let m = &run.model.machine;
-    for (t, &w) in g.waiting.iter().enumerate() {
-        if w && (g.over || g.state.threads[t].done || m.choices(&g.state, t as u32).go) {
-            gil.cvs[t].notify_one();
-        }
-    }
-}
 type Handles = std::sync::Arc<StdMutex<Vec<loom::thread::JoinHandle<()>>>>;
 
 struct Run {
@@ -136,25 +129,69 @@ impl Run {
         let mut c = self.collected.lock().unwrap_or_else(|e| e.into_inner());
         for f in findings {
             let lf = match f {
-                Finding::Race { subject, .. } => LoomFinding { kind: "data-race".into(), message: format!("data race on {subject}"), subject: Some(subject) },
-                Finding::Exception { exc, thread, .. } if exc.from_assert => {
-                    LoomFinding { kind: "assertion".into(), subject: None, message: format!("assertion failed in thread {thread}: {}", exc.display()) }
-                }
+                Finding::Race { subject, .. } => LoomFinding {
+                    kind: "data-race".into(),
+                    message: format!("data race on {subject}"),
+                    subject: Some(subject),
+                },
+                Finding::Exception { exc, thread, .. } if exc.from_assert => LoomFinding {
+                    kind: "assertion".into(),
+                    subject: None,
+                    message: format!("assertion failed in thread {thread}: {}", exc.display()),
+                },
                 Finding::Exception { exc, thread, .. } => LoomFinding {
                     kind: "exception".into(),
                     subject: Some(exc.ty.name().to_string()),
                     message: format!("Exception in thread {thread}: {}", exc.display()),
                 },
-                Finding::CheckFailed { index, is_final, .. } => {
-                    let checks = if is_final { &prog.finals } else { &prog.invariants };
-                    let text = checks.get(index).map(|c| c.text.trim().to_string()).unwrap_or_default();
-                    LoomFinding { kind: "assertion".into(), message: format!("{} `{text}` failed", if is_final { "final" } else { "invariant" }), subject: Some(text) }
+                Finding::CheckFailed {
+                    index, is_final, ..
+                } => {
+                    let checks = if is_final {
+                        &prog.finals
+                    } else {
+                        &prog.invariants
+                    };
+                    let text = checks
+                        .get(index)
+                        .map(|c| c.text.trim().to_string())
+                        .unwrap_or_default();
+                    LoomFinding {
+                        kind: "assertion".into(),
+                        message: format!(
+                            "{} `{text}` failed",
+                            if is_final { "final" } else { "invariant" }
+                        ),
+                        subject: Some(text),
+                    }
                 }
-                Finding::Deadlock { self_deadlock, .. } => {
-                    LoomFinding { kind: "deadlock".into(), subject: None, message: if self_deadlock { "self-deadlock".into() } else { "deadlock".into() } }
+                Finding::Deadlock { self_deadlock, .. } => LoomFinding {
+                    kind: "deadlock".into(),
+                    subject: None,
+                    message: if self_deadlock {
+                        "self-deadlock".into()
+                    } else {
+                        "deadlock".into()
+                    },
+                },
+                Finding::Runaway { thread, .. } => {
+                    c.beyond
+                        .get_or_insert(format!("{thread} ran too long without a step"));
+                    continue;
                 }
-                Finding::LockEdge { from, to, thread, gates, .. } => {
-                    c.edges.insert(LoomLockEdge { from, to, thread, gates });
+                Finding::LockEdge {
+                    from,
+                    to,
+                    thread,
+                    gates,
+                    ..
+                } => {
+                    c.edges.insert(LoomLockEdge {
+                        from,
+                        to,
+                        thread,
+                        gates,
+                    });
                     continue;
                 }
             };
@@ -174,7 +211,11 @@ impl Run {
         self.record(out.findings);
         let prog = self.model.machine.prog;
         let values = final_globals(prog, s);
-        self.collected.lock().unwrap_or_else(|e| e.into_inner()).finals.insert(values);
+        self.collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .finals
+            .insert(values);
     }
 
     /// Nothing can move and the program has not ended.
@@ -194,11 +235,22 @@ pub fn final_globals(prog: &Program, s: &State) -> Vec<(String, String)> {
         .iter()
         .enumerate()
         .filter(|(i, g)| {
-            g.kind != GlobalKind::MainOnly || !matches!(s.globals[*i], Value::Func(_) | Value::Builtin(_))
+            g.kind != GlobalKind::MainOnly
+                || !matches!(s.globals[*i], Value::Func(_) | Value::Builtin(_))
         })
-        .filter(|(i, _)| !matches!(s.globals[*i], Value::Func(_) | Value::Builtin(_) | Value::Unbound))
+        .filter(|(i, _)| {
+            !matches!(
+                s.globals[*i],
+                Value::Func(_) | Value::Builtin(_) | Value::Unbound
+            )
+        })
         .filter(|(i, _)| !is_object_identity(&s.globals[*i], s))
-        .map(|(i, g)| (g.name.clone(), weft_runtime::ops::repr(prog, s, &s.globals[i])))
+        .map(|(i, g)| {
+            (
+                g.name.clone(),
+                weft_runtime::ops::repr(prog, s, &s.globals[i]),
+            )
+        })
         // Containers of threads or locks print identities, not data.
         .filter(|(_, v)| !v.contains("<"))
         .collect()
@@ -219,71 +271,120 @@ fn is_object_identity(v: &Value, s: &State) -> bool {
 const STACK_SIZE: usize = 8 << 20;
 
 fn spawn(f: impl FnOnce() + Send + 'static) -> loom::thread::JoinHandle<()> {
-    loom::thread::Builder::new().stack_size(STACK_SIZE).spawn(f).expect("loom spawns a thread")
+    loom::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(f)
+        .expect("loom spawns a thread")
+}
+
+/// The waiting threads that can now move (or must leave). Waking only
+/// those matters: a wake-up that leads to waiting again is still an
+/// interleaving loom has to explore.
+fn to_wake(run: &Run, g: &Shared) -> Vec<usize> {
+    let m = &run.model.machine;
+    (0..g.waiting.len())
+        .filter(|&t| {
+            g.waiting[t] && (g.over || g.state.threads[t].done || m.choices(&g.state, t as u32).go)
+        })
+        .collect()
+}
+
+/// What a critical section leaves to do once the lock is released: loom
+/// operations inside it would only multiply equivalent executions.
+struct After {
+    wake: Vec<usize>,
+    spawn: Vec<u32>,
+    leave: bool,
 }
 
 /// One scenario thread on one loom thread.
 fn run_thread(run: std::sync::Arc<Run>, gil: Arc<Gil>, handles: Handles, tid: u32) {
-    let lock = &gil.lock;
-    let m = &run.model.machine;
-    let mut g = lock.lock().unwrap();
     loop {
-        if g.over || g.state.threads[tid as usize].done {
-            wake(&run, &g, &gil);
-            return;
-        }
-        let ch = m.choices(&g.state, tid);
-        if !ch.go {
-            if ch.timeout {
-                run.beyond("a call with a timeout may time out here: loom has no nondeterministic choice to model it".into());
-                g.over = true;
-                wake(&run, &g, &gil);
-                return;
+        let mut g = gil.lock.lock().unwrap();
+        let after = loop {
+            if let Some(a) = critical_section(&run, &mut g, tid) {
+                break a;
             }
-            if run.stuck(&g.state) {
-                let mut cx = Ctx::default();
-                let d = run.model.deadlock(&g.state, &mut cx);
-                let mut fs = Vec::new();
-                run.model.findings_of(&g.state, cx.events, &mut fs);
-                fs.push(d);
-                run.record(fs);
-                g.over = true;
-                wake(&run, &g, &gil);
-                return;
-            }
+            // Blocked: wait until a step lets this thread move.
             g.waiting[tid as usize] = true;
             g = gil.cvs[tid as usize].wait(g).unwrap();
             g.waiting[tid as usize] = false;
-            continue;
+        };
+        drop(g);
+        for new in after.spawn {
+            let (r, gl, h) = (run.clone(), gil.clone(), handles.clone());
+            let handle = spawn(move || run_thread(r, gl, h, new));
+            handles
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(handle);
         }
-        let before = g.state.threads.len();
-        let mut cx = Ctx::default();
-        m.step(&mut g.state, tid, Choice::Go, &mut cx);
-        let mut fs = Vec::new();
-        run.model.findings_of(&g.state, std::mem::take(&mut cx.events), &mut fs);
-        run.model.check_invariants(&g.state, &mut fs);
-        run.record(fs);
-        let after = g.state.threads.len();
-        if after > MAX_THREADS {
-            run.beyond(format!("the program starts {} threads including main; loom allows 5 and weft's harness takes one, so {MAX_THREADS} at most", after));
-            g.over = true;
-            wake(&run, &g, &gil);
+        for t in after.wake {
+            gil.cvs[t].notify_one();
+        }
+        if after.leave {
             return;
         }
-        for new in before..after {
-            let (r, gl, h) = (run.clone(), gil.clone(), handles.clone());
-            let handle = spawn(move || run_thread(r, gl, h, new as u32));
-            handles.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
-        }
-        if g.state.ended() {
-            run.finish(&g.state);
-            g.over = true;
-        }
-        wake(&run, &g, &gil);
-        // Release the interpreter lock: the next step may be anyone's.
-        drop(g);
-        g = lock.lock().unwrap();
     }
+}
+
+/// One step of `tid` under the interpreter lock, or `None` if it must wait.
+fn critical_section(run: &Run, g: &mut Shared, tid: u32) -> Option<After> {
+    let m = &run.model.machine;
+    let leave = |g: &mut Shared| {
+        Some(After {
+            wake: to_wake(run, g),
+            spawn: vec![],
+            leave: true,
+        })
+    };
+    if g.over || g.state.threads[tid as usize].done {
+        return leave(g);
+    }
+    let ch = m.choices(&g.state, tid);
+    if !ch.go {
+        if ch.timeout {
+            run.beyond("a call with a timeout may time out here: loom has no nondeterministic choice to model it".into());
+            g.over = true;
+            return leave(g);
+        }
+        if run.stuck(&g.state) {
+            let mut cx = Ctx::default();
+            let d = run.model.deadlock(&g.state, &mut cx);
+            let mut fs = Vec::new();
+            run.model.findings_of(&g.state, cx.events, &mut fs);
+            fs.push(d);
+            run.record(fs);
+            g.over = true;
+            return leave(g);
+        }
+        return None;
+    }
+    let before = g.state.threads.len();
+    let mut cx = Ctx::default();
+    m.step(&mut g.state, tid, Choice::Go, &mut cx);
+    let mut fs = Vec::new();
+    run.model
+        .findings_of(&g.state, std::mem::take(&mut cx.events), &mut fs);
+    run.model.check_invariants(&g.state, &mut fs);
+    run.record(fs);
+    let after = g.state.threads.len();
+    if after > MAX_THREADS {
+        run.beyond(format!(
+            "the program starts {after} threads including main; loom allows 5 and weft's harness takes one, so {MAX_THREADS} at most"
+        ));
+        g.over = true;
+        return leave(g);
+    }
+    if g.state.ended() {
+        run.finish(&g.state);
+        g.over = true;
+    }
+    Some(After {
+        wake: to_wake(run, g),
+        spawn: (before as u32..after as u32).collect(),
+        leave: false,
+    })
 }
 
 /// Run every interleaving of `program` under loom. Panics (loom's way of
@@ -292,7 +393,7 @@ pub fn run(program: &'static Program, options: &LoomOptions) -> LoomReport {
     let collected = std::sync::Arc::new(StdMutex::new(Collected::default()));
     let executions = std::sync::Arc::new(AtomicU64::new(0));
     let mut builder = loom::model::Builder::new();
-    builder.max_threads = MAX_THREADS;
+    builder.max_threads = MAX_THREADS + 1; // the harness thread too
     builder.max_branches = options.max_branches;
     builder.max_duration = options.time_limit;
     builder.preemption_bound = None;
@@ -305,6 +406,15 @@ pub fn run(program: &'static Program, options: &LoomOptions) -> LoomReport {
         builder.check(move || {
             let n = executions.fetch_add(1, Ordering::Relaxed);
             let _ = n;
+            // Once the scenario is known to be beyond loom, stop adding executions.
+            if collected
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .beyond
+                .is_some()
+            {
+                return;
+            }
             let run = std::sync::Arc::new(Run {
                 model: ThreadModel::new(Machine::new(program), Default::default()),
                 collected: collected.clone(),
@@ -317,7 +427,11 @@ pub fn run(program: &'static Program, options: &LoomOptions) -> LoomReport {
                 return;
             }
             let gil = Arc::new(Gil {
-                lock: Mutex::new(Shared { state, over: false, waiting: vec![false; MAX_THREADS + 1] }),
+                lock: Mutex::new(Shared {
+                    state,
+                    over: false,
+                    waiting: vec![false; MAX_THREADS + 1],
+                }),
                 cvs: (0..=MAX_THREADS).map(|_| Condvar::new()).collect(),
             });
             let handles: Handles = Default::default();
@@ -338,7 +452,9 @@ pub fn run(program: &'static Program, options: &LoomOptions) -> LoomReport {
     let c = collected.lock().unwrap_or_else(|e| e.into_inner());
     let status = match (&c.beyond, options.time_limit) {
         (Some(why), _) => LoomStatus::Beyond(why.clone()),
-        (None, Some(t)) if start.elapsed() >= t => LoomStatus::Limit(format!("time limit of {} s", t.as_secs_f64())),
+        (None, Some(t)) if start.elapsed() >= t => {
+            LoomStatus::Limit(format!("time limit of {} s", t.as_secs_f64()))
+        }
         _ => LoomStatus::Complete,
     };
     LoomReport {

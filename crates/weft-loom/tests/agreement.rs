@@ -13,24 +13,36 @@ fn program(src: &str) -> &'static weft_model::Program {
 
 fn reference_finals(p: &'static weft_model::Program) -> Vec<Vec<(String, String)>> {
     let model = ThreadModel::new(Machine::new(p), Default::default());
-    let out = explore_reference(&model, Config { keep_terminal_states: true, ..Config::default() });
-    let mut v: Vec<_> = out.terminal_states.iter().filter(|s| s.ended()).map(|s| final_globals(p, s)).collect();
+    let out = explore_reference(
+        &model,
+        Config {
+            keep_terminal_states: true,
+            ..Config::default()
+        },
+    );
+    let mut v: Vec<_> = out
+        .terminal_states
+        .iter()
+        .filter(|s| s.ended())
+        .map(|s| final_globals(p, s))
+        .collect();
     v.sort();
     v.dedup();
     v
 }
 
+// Two scenario threads (main and one worker) keep loom's exploration small:
+// loom enumerates interleavings without merging states.
 const COUNTER: &str = "
 import threading
 counter = 0
 def work():
     global counter
     counter += 1
-ts = [threading.Thread(target=work) for _ in range(2)]
-for t in ts:
-    t.start()
-for t in ts:
-    t.join()
+t = threading.Thread(target=work)
+t.start()
+counter += 1
+t.join()
 ";
 
 #[test]
@@ -39,9 +51,22 @@ fn lost_update_final_states_match_the_reference() {
     let r = run(p, &LoomOptions::default());
     assert_eq!(r.status, LoomStatus::Complete);
     assert_eq!(r.final_states, reference_finals(p));
-    let counters: Vec<&str> = r.final_states.iter().flat_map(|s| s.iter()).filter(|(n, _)| n == "counter").map(|(_, v)| v.as_str()).collect();
-    assert_eq!(counters, ["1", "2"], "a lost update gives 1, no loss gives 2");
-    assert!(r.findings.iter().any(|f| f.kind == "data-race" && f.subject.as_deref() == Some("counter")));
+    let counters: Vec<&str> = r
+        .final_states
+        .iter()
+        .flat_map(|s| s.iter())
+        .filter(|(n, _)| n == "counter")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(
+        counters,
+        ["1", "2"],
+        "a lost update gives 1, no loss gives 2"
+    );
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.kind == "data-race" && f.subject.as_deref() == Some("counter")));
 }
 
 #[test]
@@ -51,22 +76,25 @@ fn opposite_lock_order_deadlocks_under_loom() {
 import threading
 a = threading.Lock()
 b = threading.Lock()
-def one():
-    with a:
-        with b:
-            pass
 def two():
     with b:
         with a:
             pass
-t1 = threading.Thread(target=one)
-t2 = threading.Thread(target=two)
-t1.start(); t2.start(); t1.join(); t2.join()
+t = threading.Thread(target=two)
+t.start()
+with a:
+    with b:
+        pass
+t.join()
 ",
     );
     let r = run(p, &LoomOptions::default());
     assert_eq!(r.status, LoomStatus::Complete);
-    assert!(r.findings.iter().any(|f| f.kind == "deadlock"), "{:?}", r.findings);
+    assert!(
+        r.findings.iter().any(|f| f.kind == "deadlock"),
+        "{:?}",
+        r.findings
+    );
     assert!(r.lock_edges.iter().any(|e| e.from == "a" && e.to == "b"));
     assert!(r.lock_edges.iter().any(|e| e.from == "b" && e.to == "a"));
 }
@@ -86,7 +114,9 @@ t.join()
     );
     let r = run(p, &LoomOptions::default());
     assert_eq!(r.status, LoomStatus::Complete);
-    assert!(r.findings.iter().any(|f| f.kind == "exception" && f.message.contains("RuntimeError: release unlocked lock")));
+    assert!(r.findings.iter().any(
+        |f| f.kind == "exception" && f.message.contains("RuntimeError: release unlocked lock")
+    ));
 }
 
 #[test]
@@ -106,7 +136,11 @@ lock.release()
 ",
     );
     let r = run(p, &LoomOptions::default());
-    assert!(matches!(&r.status, LoomStatus::Beyond(why) if why.contains("timeout")), "{:?}", r.status);
+    assert!(
+        matches!(&r.status, LoomStatus::Beyond(why) if why.contains("timeout")),
+        "{:?}",
+        r.status
+    );
 }
 
 #[test]
@@ -124,6 +158,40 @@ for t in ts:
 ",
     );
     let r = run(p, &LoomOptions::default());
-    assert!(matches!(&r.status, LoomStatus::Beyond(why) if why.contains("loom allows 5")), "{:?}", r.status);
+    assert!(
+        matches!(&r.status, LoomStatus::Beyond(why) if why.contains("loom allows 5")),
+        "{:?}",
+        r.status
+    );
 }
 
+#[test]
+fn a_run_that_outgrows_the_time_limit_says_so() {
+    let p = program(
+        "
+import threading
+x = 0
+def w():
+    global x
+    for _ in range(3):
+        x += 1
+ts = [threading.Thread(target=w) for _ in range(3)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+",
+    );
+    let r = run(
+        p,
+        &LoomOptions {
+            time_limit: Some(std::time::Duration::from_millis(300)),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(&r.status, LoomStatus::Limit(why) if why.contains("time limit")),
+        "{:?}",
+        r.status
+    );
+}

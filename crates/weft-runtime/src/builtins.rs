@@ -85,6 +85,8 @@ pub fn call_builtin(
             }
             let msg = match args.pos.len() {
                 0 => String::new(),
+                // KeyError's str() is the repr of its key.
+                1 if t == ExcType::KeyError => ops::repr(m.prog, s, &args.pos[0]),
                 1 => ops::to_str(m.prog, s, &args.pos[0]),
                 _ => ops::repr(m.prog, s, &Value::tuple(args.pos.clone())),
             };

@@ -55,6 +55,8 @@ pub enum Finding {
         error: Option<String>,
         globals: Vec<(String, String)>,
     },
+    /// A thread ran too long without a step: exploration past it is not faithful.
+    Runaway { thread: String, site: (FuncId, Pc) },
     Deadlock {
         threads: Vec<BlockedThread>,
         self_deadlock: bool,
@@ -85,6 +87,7 @@ pub enum FindingKey {
         index: usize,
         is_final: bool,
     },
+    Runaway,
     Deadlock {
         self_deadlock: bool,
     },
@@ -125,6 +128,10 @@ impl<'p> ThreadModel<'p> {
                         second: hit.second,
                     });
                 }
+                Event::Runaway { tid, site } => out.push(Finding::Runaway {
+                    thread: m.thread_name(s, tid),
+                    site,
+                }),
                 Event::Uncaught {
                     tid,
                     exc,
@@ -279,6 +286,7 @@ impl Model for ThreadModel<'_> {
             Finding::Deadlock { self_deadlock, .. } => FindingKey::Deadlock {
                 self_deadlock: *self_deadlock,
             },
+            Finding::Runaway { .. } => FindingKey::Runaway,
             Finding::LockEdge {
                 from,
                 to,

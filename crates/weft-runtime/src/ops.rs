@@ -182,7 +182,12 @@ pub fn binary(s: &mut State, op: BinOp, a: &Value, b: &Value) -> PyResult<Value>
             Sub => x - y,
             Mult => x * y,
             Div | FloorDiv | Mod if y == 0.0 => {
-                return Err(exc(ExcType::ZeroDivisionError, "float division by zero"));
+                let msg = match op {
+                    FloorDiv => "float floor division by zero",
+                    Mod => "float modulo by zero",
+                    _ => "float division by zero",
+                };
+                return Err(exc(ExcType::ZeroDivisionError, msg));
             }
             Div => x / y,
             FloorDiv => (x / y).floor(),
@@ -240,6 +245,10 @@ fn repeat(x: &[Value], n: i64) -> PyResult<Vec<Value>> {
 }
 
 fn unsupported(s: &State, op: BinOp, a: &Value, b: &Value) -> Value {
+    let (ta, tb) = (type_name(s, a), type_name(s, b));
+    if op == BinOp::Add && matches!(ta, "str" | "list" | "tuple") && ta != tb {
+        return type_error(format!("can only concatenate {ta} (not \"{tb}\") to {ta}"));
+    }
     type_error(format!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
         op_symbol(op),
@@ -296,7 +305,7 @@ fn int_op(op: BinOp, x: i64, y: i64) -> Option<PyResult<Value>> {
             if y == 0 {
                 return Some(Err(exc(
                     ExcType::ZeroDivisionError,
-                    "integer division or modulo by zero",
+                    "integer modulo by zero",
                 )));
             }
             if y == -1 {

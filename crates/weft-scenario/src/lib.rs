@@ -181,11 +181,11 @@ pub enum Subject {
 pub fn load(path: &Path) -> Result<Scenario, Diagnostic> {
     let name = path.display().to_string();
     let bytes = read_limited(path).map_err(|e| {
-        let msg = match e {
-            ReadError::TooLarge(n) => too_large("scenario file", n),
-            ReadError::Io(e) => format!("cannot read scenario file: {e}"),
+        let (msg, head) = match e {
+            ReadError::TooLarge(n) => (too_large("scenario file", n), first_line(path)),
+            ReadError::Io(e) => (format!("cannot read scenario file: {e}"), String::new()),
         };
-        Diagnostic::error(SourceFile::new(name.clone(), ""), Span::default(), msg)
+        Diagnostic::error(SourceFile::new(name.clone(), head), Span::default(), msg)
     })?;
     let text = decode(bytes).map_err(|(lossy, off)| {
         Diagnostic::error(
@@ -276,6 +276,16 @@ pub(crate) enum ReadError {
 
 pub(crate) fn too_large(what: &str, n: u64) -> String {
     format!("{what} is too large ({n} bytes; limit 8 MiB)")
+}
+
+/// The first line of a file (at most 200 bytes), to show with an error about the whole file.
+fn first_line(path: &Path) -> String {
+    let mut buf = vec![0u8; 200];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+    head.lines().next().unwrap_or("").to_string()
 }
 
 /// Read a file, refusing (without reading it all) one over [`MAX_FILE_BYTES`].
