@@ -404,17 +404,7 @@ pub fn run(program: &'static Program, options: &LoomOptions) -> LoomReport {
         let collected = collected.clone();
         let executions = executions.clone();
         builder.check(move || {
-            let n = executions.fetch_add(1, Ordering::Relaxed);
-            let _ = n;
-            // Once the scenario is known to be beyond loom, stop adding executions.
-            if collected
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .beyond
-                .is_some()
-            {
-                return;
-            }
+            executions.fetch_add(1, Ordering::Relaxed);
             let run = std::sync::Arc::new(Run {
                 model: ThreadModel::new(Machine::new(program), Default::default()),
                 collected: collected.clone(),
