@@ -62,40 +62,12 @@ pub(crate) fn cycles<'a>(
             });
         }
     }
-    if edges.is_empty() {
-        return vec![];
-    }
-    let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
-    for e in &edges {
-        if e.from != e.to {
-            graph.add_edge(e.from, e.to, ());
-        }
-    }
-    let mut found: BTreeSet<Vec<&str>> = BTreeSet::new();
+    let keys: Vec<EdgeKey> = edges.iter().map(|e| EdgeKey { from: e.from, to: e.to, thread: e.thread, gates: e.gates }).collect();
     let mut out = Vec::new();
-    for scc in tarjan_scc(&graph) {
-        if scc.len() < 2 {
-            continue;
-        }
-        let mut nodes = scc.clone();
-        nodes.sort();
-        for cycle in elementary_cycles(&graph, &nodes) {
-            let mut key = cycle.clone();
-            key.sort();
-            if found.contains(&key) {
-                continue;
-            }
-            // Choose one instance per edge: ≥ 2 threads, no common gate.
-            let per_edge: Vec<Vec<&Edge>> = (0..cycle.len())
-                .map(|i| {
-                    let (a, b) = (cycle[i], cycle[(i + 1) % cycle.len()]);
-                    edges.iter().filter(|e| e.from == a && e.to == b).collect()
-                })
-                .collect();
-            let Some(choice) = choose(&per_edge) else {
-                continue;
-            };
-            found.insert(key.clone());
+    for found in find_cycles(&keys) {
+        let (cycle, key) = (found.locks, found.sorted);
+        let choice: Vec<&Edge> = found.chosen.iter().map(|&i| &edges[i]).collect();
+        {
             let deadlocked = findings.iter().any(|f| {
                 f.kind == FindingKind::Deadlock
                     && key.iter().all(|l| f.details.iter().any(|d| d.contains(l)))
@@ -192,31 +164,79 @@ pub(crate) fn edges<'a>(
         .collect()
 }
 
+/// The parts of a lock edge the cycle search looks at.
+#[derive(Clone, Copy)]
+pub(crate) struct EdgeKey<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub thread: &'a str,
+    pub gates: &'a [String],
+}
+
+/// A reportable cycle: its locks in cycle order and sorted (the subject),
+/// and the index of the edge instance chosen for each of its edges.
+pub(crate) struct FoundCycle<'a> {
+    pub locks: Vec<&'a str>,
+    pub sorted: Vec<&'a str>,
+    pub chosen: Vec<usize>,
+}
+
+/// Every lock-order cycle that at least two threads can close with no
+/// common gate lock, each set of locks once.
+pub(crate) fn find_cycles<'a>(edges: &[EdgeKey<'a>]) -> Vec<FoundCycle<'a>> {
+    let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
+    for e in edges {
+        if e.from != e.to {
+            graph.add_edge(e.from, e.to, ());
+        }
+    }
+    let mut found: BTreeSet<Vec<&str>> = BTreeSet::new();
+    let mut out = Vec::new();
+    for scc in tarjan_scc(&graph) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let mut nodes = scc.clone();
+        nodes.sort();
+        for cycle in elementary_cycles(&graph, &nodes) {
+            let mut key = cycle.clone();
+            key.sort();
+            if found.contains(&key) {
+                continue;
+            }
+            let per_edge: Vec<Vec<usize>> = (0..cycle.len())
+                .map(|i| {
+                    let (a, b) = (cycle[i], cycle[(i + 1) % cycle.len()]);
+                    (0..edges.len()).filter(|&j| edges[j].from == a && edges[j].to == b).collect()
+                })
+                .collect();
+            if let Some(chosen) = choose(edges, &per_edge) {
+                found.insert(key.clone());
+                out.push(FoundCycle { locks: cycle, sorted: key, chosen });
+            }
+        }
+    }
+    out
+}
+
 /// Pick one edge instance per cycle edge so that at least two threads are
 /// involved and no lock is held across all of them.
-fn choose<'e, 'a>(per_edge: &[Vec<&'e Edge<'a>>]) -> Option<Vec<&'e Edge<'a>>> {
-    fn go<'e, 'a>(
-        per_edge: &[Vec<&'e Edge<'a>>],
-        i: usize,
-        acc: &mut Vec<&'e Edge<'a>>,
-        budget: &mut u32,
-    ) -> bool {
+fn choose(edges: &[EdgeKey], per_edge: &[Vec<usize>]) -> Option<Vec<usize>> {
+    fn go(edges: &[EdgeKey], per_edge: &[Vec<usize>], i: usize, acc: &mut Vec<usize>, budget: &mut u32) -> bool {
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
         if i == per_edge.len() {
-            let threads: BTreeSet<&str> = acc.iter().map(|e| e.thread).collect();
-            let common = acc[1..]
-                .iter()
-                .fold(acc[0].gates.iter().collect::<BTreeSet<_>>(), |c, e| {
-                    c.intersection(&e.gates.iter().collect()).copied().collect()
-                });
+            let threads: BTreeSet<&str> = acc.iter().map(|&e| edges[e].thread).collect();
+            let common = acc[1..].iter().fold(edges[acc[0]].gates.iter().collect::<BTreeSet<_>>(), |c, &e| {
+                c.intersection(&edges[e].gates.iter().collect()).copied().collect()
+            });
             return threads.len() >= 2 && common.is_empty();
         }
-        for e in &per_edge[i] {
+        for &e in &per_edge[i] {
             acc.push(e);
-            if go(per_edge, i + 1, acc, budget) {
+            if go(edges, per_edge, i + 1, acc, budget) {
                 return true;
             }
             acc.pop();
@@ -225,7 +245,7 @@ fn choose<'e, 'a>(per_edge: &[Vec<&'e Edge<'a>>]) -> Option<Vec<&'e Edge<'a>>> {
     }
     let mut acc = Vec::new();
     let mut budget = 100_000;
-    go(per_edge, 0, &mut acc, &mut budget).then_some(acc)
+    go(edges, per_edge, 0, &mut acc, &mut budget).then_some(acc)
 }
 
 /// Elementary cycles through the given nodes, each listed once, starting at its smallest node.
