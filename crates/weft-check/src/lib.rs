@@ -10,6 +10,7 @@
 mod expect;
 mod findings;
 mod lockorder;
+mod loom_engine;
 pub mod schedule;
 mod trace;
 
@@ -21,6 +22,7 @@ pub use weft_explore::{LimitKind, Progress, Stats, Status};
 pub use weft_scenario::{Expect, ExpectedFinding, FindingKind, Scenario, Subject};
 
 pub use expect::{match_expect, Mismatch};
+pub use loom_engine::loom_worker;
 pub use trace::{replay, source_site, ReplayResult, Trace, TraceStep};
 
 use weft_compile::{Literal, Options, ParamInput};
@@ -61,6 +63,8 @@ pub enum Engine {
     Default,
     /// The simplest trustworthy explorer, for cross-checking.
     Reference,
+    /// loom, as an independent oracle (in a subprocess; small scenarios only).
+    Loom,
 }
 
 /// One finding, as users see it.
@@ -148,6 +152,11 @@ pub enum Evidence {
         values: Vec<(String, String)>,
         /// The check raised instead of evaluating to false.
         error: Option<String>,
+    },
+    /// From an engine that finds a finding but keeps no witness (loom).
+    Summary {
+        engine: &'static str,
+        message: String,
     },
     Deadlock {
         threads: Vec<BlockedThread>,
@@ -273,7 +282,13 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> ScenarioResult {
             }
         }
     };
-    let checked = check_program(scenario, &program, options);
+    let checked = match options.engine {
+        Engine::Loom => {
+            let time_limit = options.time_limit.or(scenario.limits.time_limit);
+            loom_engine::check(path, scenario, time_limit)
+        }
+        _ => check_program(scenario, &program, options),
+    };
     let verdict = verdict_of(&checked);
     ScenarioResult {
         path: path.to_path_buf(),
@@ -322,7 +337,7 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         ..Config::default()
     };
     let outcome = match options.engine {
-        Engine::Default => explore(&model, config),
+        Engine::Default | Engine::Loom => explore(&model, config),
         Engine::Reference => explore_reference(&model, config),
     };
     let mut findings = findings::from_witnesses(&model, &scenario, &outcome.witnesses);

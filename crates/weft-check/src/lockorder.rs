@@ -62,7 +62,15 @@ pub(crate) fn cycles<'a>(
             });
         }
     }
-    let keys: Vec<EdgeKey> = edges.iter().map(|e| EdgeKey { from: e.from, to: e.to, thread: e.thread, gates: e.gates }).collect();
+    let keys: Vec<EdgeKey> = edges
+        .iter()
+        .map(|e| EdgeKey {
+            from: e.from,
+            to: e.to,
+            thread: e.thread,
+            gates: e.gates,
+        })
+        .collect();
     let mut out = Vec::new();
     for found in find_cycles(&keys) {
         let (cycle, key) = (found.locks, found.sorted);
@@ -207,12 +215,18 @@ pub(crate) fn find_cycles<'a>(edges: &[EdgeKey<'a>]) -> Vec<FoundCycle<'a>> {
             let per_edge: Vec<Vec<usize>> = (0..cycle.len())
                 .map(|i| {
                     let (a, b) = (cycle[i], cycle[(i + 1) % cycle.len()]);
-                    (0..edges.len()).filter(|&j| edges[j].from == a && edges[j].to == b).collect()
+                    (0..edges.len())
+                        .filter(|&j| edges[j].from == a && edges[j].to == b)
+                        .collect()
                 })
                 .collect();
             if let Some(chosen) = choose(edges, &per_edge) {
                 found.insert(key.clone());
-                out.push(FoundCycle { locks: cycle, sorted: key, chosen });
+                out.push(FoundCycle {
+                    locks: cycle,
+                    sorted: key,
+                    chosen,
+                });
             }
         }
     }
@@ -222,16 +236,27 @@ pub(crate) fn find_cycles<'a>(edges: &[EdgeKey<'a>]) -> Vec<FoundCycle<'a>> {
 /// Pick one edge instance per cycle edge so that at least two threads are
 /// involved and no lock is held across all of them.
 fn choose(edges: &[EdgeKey], per_edge: &[Vec<usize>]) -> Option<Vec<usize>> {
-    fn go(edges: &[EdgeKey], per_edge: &[Vec<usize>], i: usize, acc: &mut Vec<usize>, budget: &mut u32) -> bool {
+    fn go(
+        edges: &[EdgeKey],
+        per_edge: &[Vec<usize>],
+        i: usize,
+        acc: &mut Vec<usize>,
+        budget: &mut u32,
+    ) -> bool {
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
         if i == per_edge.len() {
             let threads: BTreeSet<&str> = acc.iter().map(|&e| edges[e].thread).collect();
-            let common = acc[1..].iter().fold(edges[acc[0]].gates.iter().collect::<BTreeSet<_>>(), |c, &e| {
-                c.intersection(&edges[e].gates.iter().collect()).copied().collect()
-            });
+            let common = acc[1..].iter().fold(
+                edges[acc[0]].gates.iter().collect::<BTreeSet<_>>(),
+                |c, &e| {
+                    c.intersection(&edges[e].gates.iter().collect())
+                        .copied()
+                        .collect()
+                },
+            );
             return threads.len() >= 2 && common.is_empty();
         }
         for &e in &per_edge[i] {

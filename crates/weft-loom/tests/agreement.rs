@@ -157,7 +157,13 @@ for t in ts:
     t.join()
 ",
     );
-    let r = run(p, &LoomOptions { time_limit: Some(std::time::Duration::from_secs(2)), ..Default::default() });
+    let r = run(
+        p,
+        &LoomOptions {
+            time_limit: Some(std::time::Duration::from_secs(2)),
+            ..Default::default()
+        },
+    );
     assert!(
         matches!(&r.status, LoomStatus::Beyond(why) if why.contains("loom allows 5")),
         "{:?}",

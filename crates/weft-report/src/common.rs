@@ -144,6 +144,7 @@ pub fn highlighted_steps(f: &Finding) -> BTreeSet<usize> {
                 out.insert(s.index);
             }
         }
+        Evidence::Summary { .. } => {}
     }
     out
 }

@@ -223,6 +223,14 @@ fn evidence(b: &mut String, f: &Finding) {
     };
     b.push_str("<div class=\"evidence\">");
     match &f.evidence {
+        Evidence::Summary { engine, message } => {
+            let _ = write!(
+                b,
+                "<p>{} (found by the {} engine, which keeps no counterexample)</p>",
+                esc(message),
+                esc(engine)
+            );
+        }
         Evidence::DataRace { accesses, pattern } => {
             if let Some(p) = pattern {
                 let _ = write!(b, "<p>pattern: <b>{}</b></p>", esc(p));

@@ -251,6 +251,11 @@ fn evidence(e: &Evidence) -> Value {
             "threads": threads.iter().map(blocked).collect::<Vec<_>>(),
             "self_deadlock": self_deadlock,
         }),
+        Evidence::Summary { engine, message } => json!({
+            "type": "summary",
+            "engine": engine,
+            "message": message,
+        }),
         Evidence::LockOrderCycle {
             locks,
             edges,

@@ -169,7 +169,7 @@ fn related(f: &Finding, file: &str) -> Vec<Value> {
                 ));
             }
         }
-        Evidence::Assertion { .. } => {}
+        Evidence::Assertion { .. } | Evidence::Summary { .. } => {}
     }
     for (i, l) in out.iter_mut().enumerate() {
         l["id"] = json!(i + 1);

@@ -62,6 +62,14 @@ enum Command {
         #[arg(long)]
         traces: bool,
     },
+    /// Internal: run one scenario under loom and print the result as JSON
+    /// (`--engine loom` runs this in a subprocess, since loom panics at its limits).
+    #[command(name = "__loom-worker", hide = true)]
+    LoomWorker {
+        scenario: PathBuf,
+        #[arg(long, value_name = "SECS")]
+        time_limit: Option<f64>,
+    },
     /// Replay a schedule (from a counterexample) step by step.
     Replay {
         scenario: PathBuf,
@@ -132,8 +140,9 @@ struct LimitArgs {
     /// Explore only executions with at most N preemptions.
     #[arg(long, value_name = "N")]
     preemptions: Option<u32>,
-    /// Which explorer runs: the production one, or the unreduced reference.
-    #[arg(long, default_value = "default", value_parser = ["default", "reference"])]
+    /// Which explorer runs: the production one, the unreduced reference, or
+    /// loom (an independent oracle for small scenarios; see docs/testing.md).
+    #[arg(long, default_value = "default", value_parser = ["default", "reference", "loom"])]
     engine: String,
 }
 
@@ -151,10 +160,10 @@ impl LimitArgs {
             max_memory: self.max_memory,
             preemptions: self.preemptions,
             keep_final_states: false,
-            engine: if self.engine == "reference" {
-                weft_check::Engine::Reference
-            } else {
-                weft_check::Engine::Default
+            engine: match self.engine.as_str() {
+                "reference" => weft_check::Engine::Reference,
+                "loom" => weft_check::Engine::Loom,
+                _ => weft_check::Engine::Default,
             },
             progress: None,
         })
@@ -418,6 +427,24 @@ fn main() -> ExitCode {
                 }
             }
             ExitCode::from(code)
+        }
+        Command::LoomWorker {
+            scenario,
+            time_limit,
+        } => {
+            let limit = time_limit
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .map(Duration::from_secs_f64);
+            match weft_check::loom_worker(&scenario, limit) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprint!("{}", d.render(false));
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Replay { scenario, schedule } => match weft_check::replay(&scenario, &schedule) {
             Ok(r) => {
