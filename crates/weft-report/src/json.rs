@@ -176,8 +176,9 @@ fn exploration(c: &Checked, opts: Options) -> Value {
     };
     json!({
         "status": common::status_id(&c.status),
-        "complete": !matches!(c.status, Status::Incomplete(_)),
+        "complete": c.inconclusive.is_none(),
         "limit": common::limit_id(&c.status),
+        "inconclusive": c.inconclusive,
         "preemption_bound": bound,
         "stats": stats,
     })

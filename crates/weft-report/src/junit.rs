@@ -121,15 +121,16 @@ pub fn render(results: &[ScenarioResult], opts: Options) -> String {
                 );
             }
             Verdict::Inconclusive => {
-                let limit = r
+                let why = r
                     .checked
                     .as_ref()
-                    .and_then(|c| common::limit_id(&c.status))
-                    .unwrap_or("resource");
+                    .and_then(|c| c.inconclusive.clone())
+                    .unwrap_or_else(|| "a resource limit was reached".into());
                 let _ = writeln!(out, ">");
                 let _ = writeln!(
                     out,
-                    "      <skipped message=\"inconclusive: the exploration stopped at the {limit} limit before a mismatch was found\"/>"
+                    "      <skipped message=\"inconclusive: {} (before a mismatch was found)\"/>",
+                    esc(&why)
                 );
                 let _ = writeln!(out, "      <system-out>{}</system-out>", esc(&text));
             }

@@ -309,9 +309,11 @@ pub fn value(results: &[ScenarioResult], opts: Options) -> Value {
             notes.push(notification(
                 "warning",
                 format!(
-                    "{}: inconclusive: the exploration stopped at the {} limit",
+                    "{}: inconclusive: {}",
                     r.name,
-                    common::limit_id(&c.status).unwrap_or("resource")
+                    c.inconclusive
+                        .as_deref()
+                        .unwrap_or("a resource limit was reached")
                 ),
                 None,
             ));

@@ -159,15 +159,20 @@ pub fn scenario_with(r: &ScenarioResult, detail: Detail, style: Style, timings: 
                     "  {} {} (expected, not found{})",
                     style.red("missing:"),
                     kind_subject(*k, s),
-                    if matches!(c.status, Status::Incomplete(_)) {
-                        " before the limit"
+                    if c.inconclusive.is_some() {
+                        " before the run stopped"
                     } else {
                         ""
                     }
                 );
             }
-            if let Status::Incomplete(_) = c.status {
-                let _ = writeln!(out, "  {} the exploration stopped at a resource limit; raise --max-states/--time-limit or add `limits:`", style.yellow("inconclusive:"));
+            if let Some(why) = &c.inconclusive {
+                let hint = if matches!(c.status, Status::Incomplete(_)) {
+                    "; raise --max-states/--time-limit/--max-memory or add `limits:`"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "  {} {why}{hint}", style.yellow("inconclusive:"));
             }
             for f in &c.findings {
                 out.push_str(&finding(f, &r.path.display().to_string(), detail, style));
@@ -202,7 +207,9 @@ pub fn finding(f: &Finding, file: &str, detail: Detail, style: Style) -> String 
         let _ = writeln!(out, "    {d}");
     }
     if let Some(t) = &f.trace {
-        out.push_str(&trace(t, style));
+        out.push_str(
+            &trace(t, style).replace("weft replay <scenario>", &format!("weft replay {file}")),
+        );
     }
     out.push('\n');
     out

@@ -85,7 +85,7 @@ fn one_test_case_per_scenario_with_the_right_status() {
     }
     // Inconclusive: skipped, saying which limit.
     match &case("inconclusive").status {
-        TestStatus::Skipped(s) => assert!(s.message.contains("states limit"), "{}", s.message),
+        TestStatus::Skipped(s) => assert!(s.message.contains("state limit"), "{}", s.message),
         s => panic!("expected skipped, got {s:?}"),
     }
     // Names with XML metacharacters survive.
