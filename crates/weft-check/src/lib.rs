@@ -358,31 +358,15 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         }),
         _ => findings::runaway(program, &outcome.witnesses),
     };
-    let final_states = outcome
+    // The same comparison as every other engine and oracle: `weft_loom::final_globals`.
+    let mut final_states: Vec<Vec<(String, String)>> = outcome
         .terminal_states
         .iter()
         .filter(|s| s.ended())
-        .map(|s| {
-            program
-                .globals
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| {
-                    !matches!(
-                        s.globals[*i],
-                        weft_runtime::value::Value::Func(_)
-                            | weft_runtime::value::Value::Builtin(_)
-                    )
-                })
-                .map(|(i, g)| {
-                    (
-                        g.name.clone(),
-                        weft_runtime::ops::repr(program, s, &s.globals[i]),
-                    )
-                })
-                .collect()
-        })
+        .map(|s| weft_loom::final_globals(program, s))
         .collect();
+    final_states.sort();
+    final_states.dedup();
     Checked {
         scenario,
         findings,

@@ -14,6 +14,7 @@ mod exec;
 pub mod machine;
 pub mod model;
 pub mod ops;
+pub mod part;
 mod primitives;
 pub mod race;
 pub mod state;

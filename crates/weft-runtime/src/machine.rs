@@ -11,6 +11,7 @@ use std::sync::Arc;
 use weft_model::{Builtin, Const, ExcType, FuncId, GlobalKind, Instr, Pc, Program, MODULE};
 
 use crate::ops::{self, PyResult};
+use crate::part::Part;
 use crate::primitives;
 use crate::race::{Loc, RaceHit, Site};
 use crate::state::{Frame, HeapObj, Label, Object, State, ThreadObj, ThreadState};
@@ -196,13 +197,13 @@ impl<'p> Machine<'p> {
             daemon: false,
             tid: Some(0),
         };
-        s.heap.push(Arc::new(HeapObj {
+        s.heap.push(Part::new(HeapObj {
             obj: Object::Thread(main_obj),
             shared: true,
             label: None,
             agent: Some(0),
         }));
-        s.threads.push(Arc::new(ThreadState {
+        s.threads.push(Part::new(ThreadState {
             frames: vec![Frame {
                 func: MODULE,
                 pc: 0,
@@ -587,7 +588,7 @@ impl<'p> Machine<'p> {
         if let Object::Thread(t) = s.obj_mut(obj) {
             t.tid = Some(tid);
         }
-        s.threads.push(Arc::new(ThreadState {
+        s.threads.push(Part::new(ThreadState {
             frames: vec![],
             done: false,
             obj,
@@ -721,7 +722,7 @@ impl<'p> Machine<'p> {
     pub fn eval_check(&self, s: &State, func: FuncId) -> Result<Value, Arc<Exception>> {
         let mut scratch = s.clone();
         let tid = scratch.threads.len() as Tid;
-        scratch.threads.push(Arc::new(ThreadState {
+        scratch.threads.push(Part::new(ThreadState {
             frames: vec![Frame {
                 func,
                 pc: 0,

@@ -8,10 +8,13 @@ use weft_model::{ExcType, FuncId, Instr, Pc};
 
 use crate::machine::{Choice, Ctx, Event, Machine};
 use crate::ops;
+use crate::part::Part;
 use crate::primitives;
 use crate::race::{Loc, Site};
-use crate::state::{Label, State};
+use crate::state::{HeapObj, Label, State, ThreadState};
 use crate::value::{Exception, ObjId, Tid, Value};
+use rustc_hash::FxHashSet;
+use std::sync::Mutex;
 
 /// One scheduling decision: which thread moves, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,11 +108,53 @@ pub struct ModelOptions {}
 pub struct ThreadModel<'p> {
     pub machine: Machine<'p>,
     pub options: ModelOptions,
+    /// Every distinct thread and object seen, so that equal parts of
+    /// different states share one allocation (memory, and pointer-fast
+    /// comparisons).
+    parts: Mutex<Interner>,
+}
+
+#[derive(Default)]
+struct Interner {
+    threads: FxHashSet<Part<ThreadState>>,
+    objects: FxHashSet<Part<HeapObj>>,
+}
+
+impl Interner {
+    /// Replace the parts of `s` that changed from `parent` by their interned copies.
+    fn intern(&mut self, parent: &State, s: &mut State) {
+        for (i, t) in s.threads.iter_mut().enumerate() {
+            if parent.threads.get(i).is_some_and(|p| Part::ptr_eq(p, t)) {
+                continue;
+            }
+            match self.threads.get(t) {
+                Some(known) => *t = known.clone(),
+                None => {
+                    self.threads.insert(t.clone());
+                }
+            }
+        }
+        for (i, o) in s.heap.iter_mut().enumerate() {
+            if parent.heap.get(i).is_some_and(|p| Part::ptr_eq(p, o)) {
+                continue;
+            }
+            match self.objects.get(o) {
+                Some(known) => *o = known.clone(),
+                None => {
+                    self.objects.insert(o.clone());
+                }
+            }
+        }
+    }
 }
 
 impl<'p> ThreadModel<'p> {
     pub fn new(machine: Machine<'p>, options: ModelOptions) -> ThreadModel<'p> {
-        ThreadModel { machine, options }
+        ThreadModel {
+            machine,
+            options,
+            parts: Mutex::new(Interner::default()),
+        }
     }
 
     /// Turn a step's events into findings.
@@ -328,6 +373,10 @@ impl Model for ThreadModel<'_> {
                 let mut s = state.clone();
                 let mut cx = Ctx::default();
                 m.step(&mut s, tid, choice, &mut cx);
+                self.parts
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .intern(state, &mut s);
                 let mut findings = Vec::new();
                 let yielded = cx.yielded;
                 self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);

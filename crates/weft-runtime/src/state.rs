@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use weft_model::{FuncId, GlobalId, Pc};
 
+use crate::part::Part;
 use crate::race::RaceState;
 use crate::value::{ObjId, Tid, Value};
 
@@ -15,10 +16,10 @@ pub struct State {
     pub globals: Vec<Value>,
     /// Objects and threads are shared between states copy-on-write: a step
     /// copies only what it changes.
-    pub heap: Vec<Arc<HeapObj>>,
-    pub threads: Vec<Arc<ThreadState>>,
+    pub heap: Vec<Part<HeapObj>>,
+    pub threads: Vec<Part<ThreadState>>,
     /// Happens-before knowledge for race detection.
-    pub race: Arc<RaceState>,
+    pub race: Part<RaceState>,
     /// CPython's counter behind default thread names (`Thread-N`).
     pub thread_counter: u32,
     /// Synchronisation agents allocated so far (threads and objects), for race tracking.
@@ -176,17 +177,17 @@ impl State {
         &self.heap[id as usize].obj
     }
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Object {
-        &mut Arc::make_mut(&mut self.heap[id as usize]).obj
+        &mut self.heap[id as usize].make_mut().obj
     }
     pub fn heap_mut(&mut self, id: impl Into<usize>) -> &mut HeapObj {
-        Arc::make_mut(&mut self.heap[id.into()])
+        self.heap[id.into()].make_mut()
     }
     pub fn th_mut(&mut self, tid: impl TryInto<usize>) -> &mut ThreadState {
         let i = tid.try_into().ok().expect("thread index");
-        Arc::make_mut(&mut self.threads[i])
+        self.threads[i].make_mut()
     }
     pub fn race_mut(&mut self) -> &mut RaceState {
-        Arc::make_mut(&mut self.race)
+        self.race.make_mut()
     }
     /// Happens-before edge from agent `from` to agent `to`.
     pub fn propagate(&mut self, from: u8, to: u8) {
@@ -211,7 +212,7 @@ impl State {
             | Object::Thread(_) => Some(self.new_agent()),
             _ => None,
         };
-        self.heap.push(Arc::new(HeapObj {
+        self.heap.push(Part::new(HeapObj {
             obj,
             shared: false,
             label: None,
@@ -233,7 +234,8 @@ impl State {
             .expect("live thread has a frame")
     }
     pub fn frame_mut(&mut self, tid: Tid) -> &mut Frame {
-        Arc::make_mut(&mut self.threads[tid as usize])
+        self.threads[tid as usize]
+            .make_mut()
             .frames
             .last_mut()
             .expect("live thread has a frame")

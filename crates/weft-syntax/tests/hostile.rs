@@ -171,7 +171,11 @@ fn large_inputs_are_linear() {
     // 10 MB in a release build (about 0.3 s); unoptimised builds are ~10x
     // slower, so they check 1 MB. The time bound only catches a hang or a
     // quadratic blow-up (speed itself is measured in benchmarks, not here).
-    let (mb, limit) = if cfg!(debug_assertions) { (1, 60) } else { (10, 30) };
+    let (mb, limit) = if cfg!(debug_assertions) {
+        (1, 60)
+    } else {
+        (10, 30)
+    };
     let unit = "def producer(n):\n    global produced\n    for i in range(n):\n        with cond:\n            while len(buffer) >= BUFFER_SIZE:\n                cond.wait()  # wait for room\n            buffer.append(i)\n            x = foo(a, b[1], c.d) + 2 * (e - f) if g else [h for h in i]\n    assert consumed <= produced, f\"consumed {consumed} > produced {produced}\"\n\n";
     let src = unit.repeat((mb << 20) / unit.len());
     let m = result(&src).unwrap();

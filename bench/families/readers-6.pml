@@ -1,0 +1,29 @@
+/* readers-6: readers(6) from the DPOR literature: 6 readers and one writer of one variable x, unsynchronised. */
+byte x = 0;
+bit done[7];
+
+proctype writer(byte id) {
+  d_step { x = 1; done[id] = 1 }
+}
+
+proctype reader(byte id) {
+  byte v;
+  d_step { v = x; v = 0; done[id] = 1 }
+}
+
+init {
+  run writer(0);
+  run reader(1);
+  run reader(2);
+  run reader(3);
+  run reader(4);
+  run reader(5);
+  run reader(6);
+  done[0];
+  done[1];
+  done[2];
+  done[3];
+  done[4];
+  done[5];
+  done[6];
+}

@@ -1,0 +1,191 @@
+//! The production explorer against the reference explorer, in process.
+//!
+//! Both run the same compiled program through `weft_check::check_program`
+//! (findings as users see them, lock-order cycles included, and the end
+//! states as `weft_loom::final_globals` pairs), and once more through the
+//! explorers directly for the deadlocked end states, compared as whole
+//! runtime states.
+
+use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
+
+use weft_check::{check_program, CheckOptions, Checked, Engine, Finding, Scenario, Subject};
+use weft_explore::{explore, explore_reference, Config, Status};
+use weft_model::Program;
+use weft_runtime::state::State;
+use weft_runtime::{Machine, ModelOptions, ThreadModel};
+
+/// A finding reduced to what `expect` compares: kind id and subject.
+pub type FindingKey = (String, Option<String>);
+
+/// An end state: (global, repr) pairs from `weft_loom::final_globals`.
+pub type FinalState = Vec<(String, String)>;
+
+/// What one engine found, in comparable form.
+#[derive(Debug, Clone)]
+pub struct EngineRun {
+    pub findings: BTreeSet<FindingKey>,
+    pub final_states: BTreeSet<FinalState>,
+    /// Reachable states where nothing can move and the program has not ended.
+    pub deadlock_states: HashSet<State>,
+    /// Why the run is not exhaustive (a resource limit), if it is not.
+    pub incomplete: Option<String>,
+    pub states: u64,
+}
+
+impl EngineRun {
+    pub fn has_deadlock(&self) -> bool {
+        self.findings.iter().any(|(k, _)| k == "deadlock")
+    }
+}
+
+/// The subject as written in `expect`.
+pub fn subject_text(s: &Subject) -> String {
+    match s {
+        Subject::Name(n) => n.clone(),
+        Subject::Set(v) => format!("[{}]", v.join(", ")),
+    }
+}
+
+pub fn finding_key(f: &Finding) -> FindingKey {
+    (
+        f.kind.id().to_string(),
+        f.subject.as_ref().map(subject_text),
+    )
+}
+
+fn from_checked(c: &Checked) -> (BTreeSet<FindingKey>, BTreeSet<FinalState>) {
+    (
+        c.findings.iter().map(finding_key).collect(),
+        c.final_states.iter().cloned().collect(),
+    )
+}
+
+/// Limits for one engine run; `None` = the scenario's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub max_states: Option<u64>,
+    pub time_limit: Option<Duration>,
+}
+
+/// Run one in-process engine (`Default` or `Reference`).
+pub fn run_engine(
+    scenario: &Scenario,
+    program: &Program,
+    engine: Engine,
+    limits: Limits,
+) -> EngineRun {
+    let options = CheckOptions {
+        max_states: limits.max_states,
+        time_limit: limits.time_limit,
+        keep_final_states: true,
+        engine,
+        ..CheckOptions::default()
+    };
+    let checked = check_program(scenario.clone(), program, &options);
+    let (findings, final_states) = from_checked(&checked);
+    let mut incomplete = checked.inconclusive.clone();
+
+    let model = ThreadModel::new(Machine::new(program), ModelOptions::default());
+    let config = Config {
+        max_states: limits.max_states.or(scenario.limits.max_states),
+        time_limit: limits.time_limit.or(scenario.limits.time_limit),
+        max_memory: Some(weft_check::DEFAULT_MAX_MEMORY),
+        preemption_bound: scenario.limits.preemptions,
+        keep_terminal_states: true,
+        ..Config::default()
+    };
+    let outcome = match engine {
+        Engine::Reference => explore_reference(&model, config),
+        _ => explore(&model, config),
+    };
+    if let Status::Incomplete(kind) = outcome.status {
+        incomplete.get_or_insert(format!("{kind:?} limit"));
+    }
+    let deadlock_states = outcome
+        .terminal_states
+        .into_iter()
+        .filter(|s| !s.ended())
+        .collect();
+    EngineRun {
+        findings,
+        final_states,
+        deadlock_states,
+        incomplete,
+        states: checked.stats.states,
+    }
+}
+
+/// The outcome of comparing two engines.
+#[derive(Debug, Clone)]
+pub enum Agreement {
+    Agree,
+    /// At least one run hit a resource limit: nothing was compared.
+    Incomplete(String),
+    /// Each line names one difference.
+    Disagree(Vec<String>),
+}
+
+impl Agreement {
+    pub fn is_disagreement(&self) -> bool {
+        matches!(self, Agreement::Disagree(_))
+    }
+}
+
+fn show_key(k: &FindingKey) -> String {
+    match &k.1 {
+        Some(s) => format!("{}: {s}", k.0),
+        None => k.0.clone(),
+    }
+}
+
+pub fn show_state(s: &FinalState) -> String {
+    let parts: Vec<String> = s.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// Differences between `a` (named `an`) and `b` (named `bn`).
+pub fn compare(an: &str, a: &EngineRun, bn: &str, b: &EngineRun) -> Agreement {
+    if let Some(why) = a.incomplete.as_ref().or(b.incomplete.as_ref()) {
+        return Agreement::Incomplete(why.clone());
+    }
+    let mut diffs = Vec::new();
+    for k in a.findings.difference(&b.findings) {
+        diffs.push(format!("finding `{}` only in {an}", show_key(k)));
+    }
+    for k in b.findings.difference(&a.findings) {
+        diffs.push(format!("finding `{}` only in {bn}", show_key(k)));
+    }
+    for s in a.final_states.difference(&b.final_states) {
+        diffs.push(format!("end state {} only in {an}", show_state(s)));
+    }
+    for s in b.final_states.difference(&a.final_states) {
+        diffs.push(format!("end state {} only in {bn}", show_state(s)));
+    }
+    let only_a = a.deadlock_states.difference(&b.deadlock_states).count();
+    let only_b = b.deadlock_states.difference(&a.deadlock_states).count();
+    if only_a + only_b > 0 {
+        diffs.push(format!(
+            "deadlock states differ: {} in {an}, {} in {bn} ({only_a} only in {an}, {only_b} only in {bn})",
+            a.deadlock_states.len(),
+            b.deadlock_states.len()
+        ));
+    }
+    if diffs.is_empty() {
+        Agreement::Agree
+    } else {
+        Agreement::Disagree(diffs)
+    }
+}
+
+/// Default against reference on one compiled scenario.
+pub fn default_vs_reference(
+    scenario: &Scenario,
+    program: &Program,
+    limits: Limits,
+) -> (EngineRun, EngineRun, Agreement) {
+    let d = run_engine(scenario, program, Engine::Default, limits);
+    let r = run_engine(scenario, program, Engine::Reference, limits);
+    let agreement = compare("default", &d, "reference", &r);
+    (d, r, agreement)
+}

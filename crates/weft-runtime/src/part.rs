@@ -1,0 +1,123 @@
+//! [`Part`]: a piece of a state shared copy-on-write between states, with
+//! its hash cached.
+//!
+//! A step changes one thread and an object or two; every other part of the
+//! successor is the parent's, shared by pointer. Hashing a state then costs
+//! one cached word per unchanged part, and comparing two states compares
+//! unchanged parts by pointer first.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rustc_hash::FxHasher;
+
+pub struct Part<T>(Arc<Hashed<T>>);
+
+struct Hashed<T> {
+    /// The value's hash; 0 while unknown.
+    hash: AtomicU64,
+    value: T,
+}
+
+impl<T: Clone> Clone for Hashed<T> {
+    fn clone(&self) -> Self {
+        Hashed {
+            hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)),
+            value: self.value.clone(),
+        }
+    }
+}
+
+impl<T> Part<T> {
+    pub fn new(value: T) -> Part<T> {
+        Part(Arc::new(Hashed {
+            hash: AtomicU64::new(0),
+            value,
+        }))
+    }
+    /// Both are the same allocation.
+    pub fn ptr_eq(a: &Part<T>, b: &Part<T>) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl<T: Clone> Part<T> {
+    /// A mutable view, copying the value first if another state shares it.
+    pub fn make_mut(&mut self) -> &mut T {
+        let h = Arc::make_mut(&mut self.0);
+        *h.hash.get_mut() = 0;
+        &mut h.value
+    }
+}
+
+impl<T> Clone for Part<T> {
+    fn clone(&self) -> Self {
+        Part(self.0.clone())
+    }
+}
+
+impl<T> Deref for Part<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0.value
+    }
+}
+
+impl<T: Hash> Hash for Part<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut h = self.0.hash.load(Ordering::Relaxed);
+        if h == 0 {
+            let mut f = FxHasher::default();
+            self.0.value.hash(&mut f);
+            h = f.finish() | 1;
+            self.0.hash.store(h, Ordering::Relaxed);
+        }
+        state.write_u64(h);
+    }
+}
+
+impl<T: PartialEq> PartialEq for Part<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.value == other.0.value
+    }
+}
+
+impl<T: Eq> Eq for Part<T> {}
+
+impl<T: fmt::Debug> fmt::Debug for Part<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.value.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h<T: Hash>(v: &T) -> u64 {
+        let mut f = FxHasher::default();
+        v.hash(&mut f);
+        f.finish()
+    }
+
+    #[test]
+    fn mutation_forgets_the_cached_hash_and_does_not_touch_the_sharer() {
+        let a = Part::new(vec![1, 2, 3]);
+        let mut b = a.clone();
+        assert_eq!(h(&a), h(&b));
+        b.make_mut().push(4);
+        assert_ne!(h(&a), h(&b));
+        assert_eq!(*a, vec![1, 2, 3]);
+        assert_eq!(h(&b), h(&Part::new(vec![1, 2, 3, 4])));
+        assert_eq!(b, Part::new(vec![1, 2, 3, 4]));
+    }
+}
+
+impl<T: Default> Default for Part<T> {
+    fn default() -> Self {
+        Part::new(T::default())
+    }
+}
