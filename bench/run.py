@@ -208,7 +208,7 @@ def spin_once(workdir, timeout, noreduce, w=20):
     out["complete"] = out["status"] == "complete"
     if out["status"] == "error":
         out["error"] = (o + r["stderr"])[-1000:]
-    if out["states"] and out["explore_s"] and out["explore_s"] >= 0.01:
+    if out["states"] and out["explore_s"] and out["explore_s"] >= 0.05:  # pan's clock ticks in 10 ms
         out["sps"] = out["states"] / out["explore_s"]
     else:
         out["sps"] = None
@@ -324,7 +324,10 @@ def main():
                     help="per-run time limit for weft and pan, seconds (default 120, --full 900)")
     ap.add_argument("--weft", default=None, help="path to a weft binary (implies --no-build)")
     ap.add_argument("--out", default=os.path.join(RESULTS, "latest"), help="results path prefix (.json/.md)")
+    ap.add_argument("--render", metavar="JSON", help="only recompute ratios/targets/markdown from a results JSON")
     args = ap.parse_args()
+    if args.render:
+        return rerender(args.render)
     tl = args.time_limit or (900 if args.full else 120)
 
     # build
@@ -403,37 +406,11 @@ def main():
                 res["loom"] = weft_once(weft, yaml, "loom", None, args.loom_time)
             res = {k: v for k, v in res.items() if v}
 
-            notes = verdict_check(inst, res)
-            w, r, s, sn, lo = (res.get(k) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom"))
-            ratios = dict(
-                states_weft_over_spin=ratio(w and w.get("states"), s and s.get("states")),
-                states_weft_over_reference=ratio(w and w.get("states"), r and r.get("states")),
-                wall_weft_over_reference=ratio(w and w.get("wall"), r and r.get("wall")),
-                wall_weft_over_spin_pan=ratio(w and w.get("wall"), s and s.get("wall")),
-                wall_weft_over_spin_end_to_end=ratio(w and w.get("wall"), s and s.get("end_to_end_s")),
-                sps_reference_over_spin_noreduce=ratio(r and r.get("sps"), sn and sn.get("sps")),
-                sps_weft_over_spin=ratio(w and w.get("sps"), s and s.get("sps")),
-                loom_wall_over_weft_wall=ratio(lo and lo.get("wall"), w and w.get("wall")),
-                loom_complete=bool(lo and lo.get("complete") and not lo.get("inconclusive")) if lo else None,
-            )
-            rows = [row_of(res[k]) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom") if k in res]
-            rline = (
-                f"ratios: states weft/spin {fmt_ratio(ratios['states_weft_over_spin'])}, "
-                f"weft/reference {fmt_ratio(ratios['states_weft_over_reference'])}; "
-                f"wall weft/reference {fmt_ratio(ratios['wall_weft_over_reference'])}, "
-                f"weft/spin-pan {fmt_ratio(ratios['wall_weft_over_spin_pan'])}, "
-                f"weft/spin-end-to-end {fmt_ratio(ratios['wall_weft_over_spin_end_to_end'])}; "
-                f"states/s reference/spin-noreduce {fmt_ratio(ratios['sps_reference_over_spin_noreduce'])}"
-                + (f"; loom/weft wall {'≥ ' if not ratios['loom_complete'] else ''}"
-                   f"{fmt_ratio(ratios['loom_wall_over_weft_wall'])}" if lo else "")
-            )
-            print(f"\n### {name}\n" + text_table(rows) + "\n" + rline, flush=True)
+            text, md, notes, ratios = render_instance(inst, res)
+            print(text, flush=True)
             for n in notes:
-                loud = "!!!! " + name + ": " + n
-                print(loud, flush=True)
-                disagreements.append(loud)
-            md_sections.append(f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline + "\n"
-                               + "".join(f"\n**!!! {n}**\n" for n in notes))
+                disagreements.append("!!!! " + name + ": " + n)
+            md_sections.append(md)
             all_results.append(dict(instance=inst, results=res, ratios=ratios, notes=notes))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -469,14 +446,59 @@ def main():
         json.dump(dict(meta=meta, instances=all_results, scenarios=scen, targets=summary,
                        disagreements=disagreements), f, indent=1, default=str)
         f.write("\n")
-    with open(args.out + ".md", "w") as f:
-        f.write(f"# weft benchmark results\n\n`bench/run.py{' --full' if args.full else ''}`, {meta['date']}, "
+    write_markdown(args.out + ".md", meta, all_results, scen, summary, disagreements, md_sections)
+    log(f"\nwrote {os.path.relpath(args.out)}.json and .md")
+    return 1 if disagreements else 0
+
+
+def render_instance(inst, res):
+    """(text, markdown, notes, ratios) for one instance's measurements."""
+    name = inst["name"]
+    for k in ("spin", "spin-noreduce"):  # pan's clock ticks in 10 ms: no rate below 50 ms
+        m = res.get(k)
+        if m and m.get("sps") and (m.get("explore_s") or 0) < 0.05:
+            m["sps"] = None
+    notes = verdict_check(inst, res)
+    w, r, s, sn, lo = (res.get(k) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom"))
+    ratios = dict(
+        states_weft_over_spin=ratio(w and w.get("states"), s and s.get("states")),
+        states_weft_over_reference=ratio(w and w.get("states"), r and r.get("states")),
+        wall_weft_over_reference=ratio(w and w.get("wall"), r and r.get("wall")),
+        wall_weft_over_spin_pan=ratio(w and w.get("wall"), s and s.get("wall")),
+        wall_weft_over_spin_end_to_end=ratio(w and w.get("wall"), s and s.get("end_to_end_s")),
+        sps_reference_over_spin_noreduce=ratio(r and r.get("sps"), sn and sn.get("sps")),
+        sps_weft_over_spin=ratio(w and w.get("sps"), s and s.get("sps")),
+        loom_wall_over_weft_wall=ratio(lo and lo.get("wall"), w and w.get("wall")),
+        loom_complete=bool(lo and lo.get("complete") and not lo.get("inconclusive")) if lo else None,
+    )
+    rows = [row_of(res[k]) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom") if k in res]
+    rline = (
+        f"ratios: states weft/spin {fmt_ratio(ratios['states_weft_over_spin'])}, "
+        f"weft/reference {fmt_ratio(ratios['states_weft_over_reference'])}; "
+        f"wall weft/reference {fmt_ratio(ratios['wall_weft_over_reference'])}, "
+        f"weft/spin-pan {fmt_ratio(ratios['wall_weft_over_spin_pan'])}, "
+        f"weft/spin-end-to-end {fmt_ratio(ratios['wall_weft_over_spin_end_to_end'])}; "
+        f"states/s reference/spin-noreduce {fmt_ratio(ratios['sps_reference_over_spin_noreduce'])}"
+        + (f"; loom/weft wall {'≥ ' if not ratios['loom_complete'] else ''}"
+           f"{fmt_ratio(ratios['loom_wall_over_weft_wall'])}" if lo else "")
+    )
+    text = f"\n### {name}\n" + text_table(rows) + "\n" + rline + "".join(f"\n!!!! {name}: {n}" for n in notes)
+    md = (f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline + "\n"
+          + "".join(f"\n**!!! {n}**\n" for n in notes))
+    return text, md, notes, ratios
+
+
+def write_markdown(path, meta, all_results, scen, summary, disagreements, md_sections):
+    with open(path, "w") as f:
+        f.write(f"# weft benchmark results\n\n`bench/run.sh{' --full' if meta['full'] else ''}`, {meta['date']}, "
                 f"{meta['cpus']} CPUs, {meta['weft']}, {meta['spin'] or 'SPIN skipped'}, {meta['gcc']}; "
-                f"median of {args.runs} runs; per-run limit {tl:g} s; loom limit {args.loom_time:g} s.\n\n")
+                f"median of {meta['runs']} runs; per-run limit {meta['time_limit_s']:g} s; "
+                f"loom limit {meta['loom_time_limit_s']:g} s.\n\n")
         f.write("`states/s` is states over the tool's own exploration time (weft's `elapsed_ms`, pan's "
-                "`elapsed time`; `-` when pan reports < 0.01 s). `wall s` and `peak MB` come from "
-                "`/usr/bin/time -v` around the whole process. SPIN's `wall s` is pan alone; its note "
-                "gives generate + compile. `bytes/state` is weft's own estimate; for SPIN the state vector.\n\n")
+                "`elapsed time`; `-` when pan reports < 50 ms). `wall s` and `peak MB` cover the whole "
+                "process (`/usr/bin/time -v`). SPIN's `wall s` is pan alone; its note "
+                "gives generate + compile. `bytes/state` is weft's own estimate; for SPIN the state vector. "
+                "loom's status `limit` means it stopped at its time limit.\n\n")
         f.write("## Summary\n\n" + summary_table(all_results) + "\n\n## Targets\n\n"
                 + "\n".join("- " + s for s in summary) + "\n")
         if disagreements:
@@ -486,7 +508,26 @@ def main():
                 ["scenario", "wall ms", "peak MB", "exit"],
                 [[x["scenario"], f"{x['wall'] * 1000:.1f}", fmt_f(x["rss_mb"], 1), x["rc"]] for x in scen]) + "\n")
         f.write("\n## Per instance\n\n" + "\n".join(md_sections))
-    log(f"\nwrote {os.path.relpath(args.out)}.json and .md")
+
+
+def rerender(path):
+    """--render FILE.json: recompute ratios, targets and the markdown from raw results."""
+    with open(path) as f:
+        d = json.load(f)
+    md_sections, disagreements = [], []
+    for e in d["instances"]:
+        text, md, notes, ratios = render_instance(e["instance"], e["results"])
+        e["notes"], e["ratios"] = notes, ratios
+        md_sections.append(md)
+        disagreements += ["!!!! " + e["instance"]["name"] + ": " + n for n in notes]
+        print(text)
+    summary = targets_summary(d["instances"], d["scenarios"])
+    d["targets"], d["disagreements"] = summary, disagreements
+    print("\n### targets\n" + "\n".join("- " + s for s in summary))
+    with open(path, "w") as f:
+        json.dump(d, f, indent=1, default=str)
+        f.write("\n")
+    write_markdown(path[:-5] + ".md", d["meta"], d["instances"], d["scenarios"], summary, disagreements, md_sections)
     return 1 if disagreements else 0
 
 

@@ -46,9 +46,19 @@ exceptions = []
 _sleep = time.sleep
 _rand = random.random
 
+# At program end (main done, non-daemon threads joined) the daemon threads
+# are abandoned where they are (weft's semantics): they park at their next
+# traced event, so the globals dumped are those of that instant.
+FROZEN = False
+parked = set()
+_forever = threading.Event()
+
 def tracer(frame, event, arg):
     if frame.f_code.co_filename != FILENAME:
         return None
+    if FROZEN:
+        parked.add(threading.get_ident())
+        _forever.wait()
     if event == "call":
         frame.f_trace_opcodes = True
     elif event == "line":
@@ -83,6 +93,14 @@ while True:
         break
     for t in pending:
         t.join()
+FROZEN = True
+deadline = time.monotonic() + 0.5
+while time.monotonic() < deadline:
+    alive = {t.ident for t in threading.enumerate()
+             if t is not threading.main_thread() and t.is_alive()}
+    if alive <= parked:
+        break
+    _sleep(0.001)
 out = {}
 for name, value in list(G.items()):
     if name.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type)):

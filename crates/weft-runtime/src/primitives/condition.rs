@@ -190,10 +190,7 @@ pub(super) fn resume(
     }
     let notified = phase == WaitPhase::Notified;
     if notified {
-        if let Some(a) = s.heap[cond as usize].agent {
-            let t = s.threads[tid as usize].agent;
-            s.propagate(a, t);
-        }
+        super::learn_from(s, tid, cond);
     }
     cx.note(|| {
         format!(

@@ -5,7 +5,7 @@
 
 use weft_model::Method;
 
-use super::{lock::publish, timeout_arg, BLOCKED, GO, TIMEOUT_ONLY};
+use super::{timeout_arg, BLOCKED, GO, TIMEOUT_ONLY};
 use crate::machine::{Args, CallResult, Choice, Choices, Ctx, Machine};
 use crate::ops::PyResult;
 use crate::state::{Object, Pending, State, WaitPhase};
@@ -17,11 +17,7 @@ fn flag(s: &State, id: ObjId) -> bool {
 
 /// The internal lock: learn what earlier callers published, publish ours.
 fn sync(s: &mut State, tid: Tid, id: ObjId) {
-    if let Some(a) = s.heap[id as usize].agent {
-        let t = s.threads[tid as usize].agent;
-        s.propagate(a, t);
-    }
-    publish(s, tid, id);
+    super::through_internal_lock(s, tid, id);
 }
 
 pub(super) fn call(

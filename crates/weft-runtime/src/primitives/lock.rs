@@ -107,10 +107,7 @@ pub(crate) fn take(m: &Machine, s: &mut State, tid: Tid, lock: ObjId, depth: u32
         }
         _ => {}
     }
-    if let Some(a) = s.heap[lock as usize].agent {
-        let t = s.threads[tid as usize].agent;
-        s.propagate(a, t);
-    }
+    super::learn_from(s, tid, lock);
 }
 
 /// `tid` acquires `to` while holding other locks: one edge per held lock.

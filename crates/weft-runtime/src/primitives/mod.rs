@@ -24,6 +24,22 @@ use crate::value::{exc, ObjId, Tid, Value};
 
 pub use lock::held_by;
 
+/// Happens-before through a synchronisation object: `tid` learns what the
+/// object's releasers published (an acquire).
+pub(crate) fn learn_from(s: &mut State, tid: Tid, obj: ObjId) {
+    if let Some(a) = s.heap[obj as usize].agent {
+        let t = s.threads[tid as usize].agent;
+        s.propagate(a, t);
+    }
+}
+
+/// Both directions: a call that takes the object's internal lock (every
+/// `Event` and `Queue` method does), ordered with every call before it.
+pub(crate) fn through_internal_lock(s: &mut State, tid: Tid, obj: ObjId) {
+    learn_from(s, tid, obj);
+    lock::publish(s, tid, obj);
+}
+
 pub(crate) const GO: Choices = Choices {
     go: true,
     timeout: false,

@@ -2,11 +2,9 @@
 //! tasks for `join()`. Every method takes the queue's mutex, so queue
 //! operations are ordered with each other (put → get included).
 
-use std::sync::Arc;
-
 use weft_model::{ExcType, Method};
 
-use super::{lock::publish, timeout_arg, Patience, BLOCKED, GO};
+use super::{timeout_arg, Patience, BLOCKED, GO};
 use crate::machine::{Args, Choice, Choices, Ctx, Machine};
 use crate::ops::{self, PyResult};
 use crate::state::{Object, QueueState, State};
@@ -88,11 +86,7 @@ pub(super) fn poll(s: &State, id: ObjId, method: Method, args: &Args) -> PyResul
 }
 
 fn sync(s: &mut State, tid: Tid, id: ObjId) {
-    if let Some(a) = s.heap[id as usize].agent {
-        let t = s.threads[tid as usize].agent;
-        s.propagate(a, t);
-    }
-    publish(s, tid, id);
+    super::through_internal_lock(s, tid, id);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -163,6 +157,3 @@ pub(super) fn call(
         _ => Err(super::no_method(s, id, method)),
     }
 }
-
-#[allow(dead_code)]
-fn _name(_: Arc<str>) {}

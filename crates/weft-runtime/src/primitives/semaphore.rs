@@ -61,10 +61,7 @@ pub(super) fn call(
                 if let Object::Semaphore(x) = s.obj_mut(id) {
                     x.value -= 1;
                 }
-                if let Some(a) = s.heap[id as usize].agent {
-                    let t = s.threads[tid as usize].agent;
-                    s.propagate(a, t);
-                }
+                super::learn_from(s, tid, id);
                 Ok(Value::Bool(true))
             } else {
                 Ok(Value::Bool(false))
