@@ -56,9 +56,11 @@ _forever = threading.Event()
 def tracer(frame, event, arg):
     if frame.f_code.co_filename != FILENAME:
         return None
-    if FROZEN:
+    if FROZEN and threading.current_thread() is not MAIN:
         parked.add(threading.get_ident())
         _forever.wait()
+    if event == "return" and frame.f_code is code:
+        end_of_main()
     if event == "call":
         frame.f_trace_opcodes = True
     elif event == "line":
@@ -68,6 +70,15 @@ def tracer(frame, event, arg):
         if _rand() < P / 4:
             _sleep(0)
     return tracer
+
+MAIN = threading.main_thread()
+
+def end_of_main():
+    """The module's code returns: with no non-daemon thread left, that is the
+    end of the program (checked again after joining them, below)."""
+    global FROZEN
+    if not any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not MAIN):
+        FROZEN = True
 
 def hook(args):
     if args.exc_type is SystemExit:
@@ -93,7 +104,8 @@ while True:
         break
     for t in pending:
         t.join()
-FROZEN = True
+if not FROZEN:
+    FROZEN = True   # the last non-daemon thread just ended: close enough
 deadline = time.monotonic() + 0.5
 while time.monotonic() < deadline:
     alive = {t.ident for t in threading.enumerate()

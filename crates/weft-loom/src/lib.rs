@@ -218,6 +218,14 @@ impl Run {
             .insert(values);
     }
 
+    fn nothing_moves(&self, s: &State) -> bool {
+        let m = &self.model.machine;
+        (0..s.threads.len() as u32).all(|t| {
+            let ch = m.choices(s, t);
+            !ch.go && !ch.timeout
+        })
+    }
+
     /// Nothing can move and the program has not ended.
     fn stuck(&self, s: &State) -> bool {
         let m = &self.model.machine;
@@ -348,6 +356,11 @@ fn critical_section(run: &Run, g: &mut Shared, tid: u32) -> Option<After> {
             g.over = true;
             return leave(g);
         }
+        if g.state.ended() && run.nothing_moves(&g.state) {
+            // Only blocked daemon threads are left: the process exits.
+            g.over = true;
+            return leave(g);
+        }
         if run.stuck(&g.state) {
             let mut cx = Ctx::default();
             let d = run.model.deadlock(&g.state, &mut cx);
@@ -377,8 +390,12 @@ fn critical_section(run: &Run, g: &mut Shared, tid: u32) -> Option<After> {
         return leave(g);
     }
     if g.state.ended() {
+        // An end state; abandoned daemon threads may still move before the
+        // process exits, and each state they reach is an end state too.
         run.finish(&g.state);
-        g.over = true;
+        if run.nothing_moves(&g.state) {
+            g.over = true;
+        }
     }
     Some(After {
         wake: to_wake(run, g),

@@ -357,12 +357,16 @@ impl Model for ThreadModel<'_> {
 
     fn expand(&self, state: &State, out: &mut Expansion<Self>) {
         let m = &self.machine;
-        if state.ended() {
+        let ended = state.ended();
+        if ended {
+            // The program may end here. Daemon threads are abandoned wherever
+            // they are, and until the process exits they may still run: their
+            // further steps are explored below, and each state they reach is
+            // an end state too.
             out.terminal = true;
             for (i, c) in m.prog.finals.iter().enumerate() {
                 self.check(state, i, true, c.func, &mut out.findings);
             }
-            return;
         }
         for tid in 0..state.threads.len() as Tid {
             let ch = m.choices(state, tid);
@@ -396,7 +400,7 @@ impl Model for ThreadModel<'_> {
                 });
             }
         }
-        if out.successors.is_empty() {
+        if out.successors.is_empty() && !ended {
             out.terminal = true;
             let mut cx = Ctx::default();
             let d = self.deadlock(state, &mut cx);
