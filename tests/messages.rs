@@ -935,3 +935,33 @@ fn raise_builtin_with_message() {
         "ValueError: boom",
     );
 }
+
+// ---------------------------------------------------------------- Barrier
+
+#[test]
+fn barrier_parties_must_be_positive() {
+    assert_exception(
+        "barrier-parties",
+        r#"
+        import threading
+        b = threading.Barrier(0)
+        "#,
+        "ValueError",
+        "ValueError: parties must be >= 1",
+    );
+}
+
+#[test]
+fn broken_barrier_after_abort() {
+    assert_exception(
+        "barrier-abort",
+        r#"
+        import threading
+        b = threading.Barrier(2)
+        b.abort()
+        b.wait()
+        "#,
+        "BrokenBarrierError",
+        "threading.BrokenBarrierError",
+    );
+}

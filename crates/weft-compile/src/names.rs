@@ -53,10 +53,11 @@ pub(crate) fn module_attr(
     let not_supported = || src.error(span, format!("{qualified} is not supported"));
     let not_yet = || src.error(span, format!("{qualified} is not supported yet"));
     match m {
+        ModuleKind::Threading if attr == "BrokenBarrierError" => {
+            Ok(Builtin::Exc(weft_model::ExcType::BrokenBarrierError))
+        }
         ModuleKind::Threading => match ThreadingName::from_name(attr) {
-            Some(ThreadingName::Barrier | ThreadingName::Timer | ThreadingName::Local) => {
-                Err(not_yet())
-            }
+            Some(ThreadingName::Timer | ThreadingName::Local) => Err(not_yet()),
             Some(n) => Ok(Builtin::Threading(n)),
             None => Err(not_supported()),
         },

@@ -90,12 +90,17 @@ named_enum! {
         Qsize = "qsize", Empty = "empty", Full = "full",
         // thread (`join` shared above)
         Start = "start", IsAlive = "is_alive", Run = "run",
+        // barrier (`wait`, `reset` shared above or below)
+        Abort = "abort", Reset = "reset",
     }
 }
 
 named_enum! {
     /// Attributes readable (some writable) on supported objects.
-    Attr { Name = "name", Daemon = "daemon", Ident = "ident", Args = "args" }
+    Attr {
+        Name = "name", Daemon = "daemon", Ident = "ident", Args = "args",
+        Parties = "parties", NWaiting = "n_waiting", Broken = "broken",
+    }
 }
 
 named_enum! {
@@ -111,6 +116,7 @@ named_enum! {
         TypeError = "TypeError", ValueError = "ValueError", StopIteration = "StopIteration",
         OSError = "OSError", TimeoutError = "TimeoutError", KeyboardInterrupt = "KeyboardInterrupt",
         SystemExit = "SystemExit", Empty = "Empty", Full = "Full",
+        BrokenBarrierError = "BrokenBarrierError",
     }
 }
 
@@ -124,7 +130,7 @@ impl ExcType {
             ZeroDivisionError | OverflowError => ArithmeticError,
             IndexError | KeyError => LookupError,
             UnboundLocalError => NameError,
-            NotImplementedError | RecursionError => RuntimeError,
+            NotImplementedError | RecursionError | BrokenBarrierError => RuntimeError,
             TimeoutError => OSError,
             _ => Exception,
         })
@@ -147,6 +153,7 @@ impl ExcType {
         match self {
             ExcType::Empty => "_queue.Empty",
             ExcType::Full => "queue.Full",
+            ExcType::BrokenBarrierError => "threading.BrokenBarrierError",
             t => t.name(),
         }
     }

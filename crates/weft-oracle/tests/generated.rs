@@ -13,7 +13,7 @@
 //!
 //! A case whose exploration hits the state guard is discarded, not failed.
 //! A failure shrinks to a minimal program, which is written to
-//! `target/weft-oracle-generated-failure.py` (copy it into tests/regressions/);
+//! `$CARGO_TARGET_DIR/weft-oracle-generated-failure.py` (copy it into tests/regressions/);
 //! proptest's seeds are kept in `proptest-regressions/generated.txt`.
 
 use std::path::Path;
@@ -337,7 +337,10 @@ fn source(p: &Prog) -> String {
 }
 
 fn failure_file() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/weft-oracle-generated-failure.py")
+    let target = option_env!("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("weft-oracle-generated-failure.py")
 }
 
 proptest! {

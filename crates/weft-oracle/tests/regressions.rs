@@ -15,14 +15,10 @@ fn regressions() -> Vec<PathBuf> {
 #[test]
 fn engines_agree_on_regressions() {
     for path in regressions() {
-        let (scenario, program) = weft_check::load(&path)
-            .unwrap_or_else(|d| panic!("{}: {}", path.display(), d.message));
+        let (scenario, program) =
+            weft_check::load(&path).unwrap_or_else(|d| panic!("{}: {}", path.display(), d.message));
         let (_, _, a) = default_vs_reference(&scenario, &program, Limits::default());
-        assert!(
-            matches!(a, Agreement::Agree),
-            "{}: {a:?}",
-            path.display()
-        );
+        assert!(matches!(a, Agreement::Agree), "{}: {a:?}", path.display());
     }
 }
 

@@ -267,9 +267,14 @@ fn threading_call(
         ThreadingName::ActiveCount => Ok(Value::Int(
             s.threads.iter().filter(|t| !t.done).count() as i64
         )),
-        ThreadingName::Barrier | ThreadingName::Timer | ThreadingName::Local => Err(
-            ops::type_error(format!("threading.{} is not supported yet", t.name())),
-        ),
+        ThreadingName::Barrier => {
+            let b = primitives::construct_barrier(s, args)?;
+            Ok(alloc(s, Object::Barrier(b)))
+        }
+        ThreadingName::Timer | ThreadingName::Local => Err(ops::type_error(format!(
+            "threading.{} is not supported yet",
+            t.name()
+        ))),
     }
 }
 

@@ -845,6 +845,20 @@ impl Machine<'_> {
                         .map(|x| Value::Int(x as i64 + 1))
                         .unwrap_or(Value::None),
                     Attr::Args => Value::tuple(t.args.clone()),
+                    _ => return Err(no_attr(s, o, attr)),
+                });
+            }
+            if let Object::Barrier(b) = s.obj(*id) {
+                use crate::state::BarrierPhase;
+                return Ok(match attr {
+                    Attr::Parties => Value::Int(b.parties as i64),
+                    Attr::NWaiting => Value::Int(if b.phase == BarrierPhase::Filling {
+                        b.count as i64
+                    } else {
+                        0
+                    }),
+                    Attr::Broken => Value::Bool(b.phase == BarrierPhase::Broken),
+                    _ => return Err(no_attr(s, o, attr)),
                 });
             }
         }
@@ -952,6 +966,17 @@ impl Machine<'_> {
 }
 
 use crate::state::State;
+
+fn no_attr(s: &State, o: &Value, attr: Attr) -> Value {
+    exc(
+        ExcType::AttributeError,
+        format!(
+            "'{}' object has no attribute '{}'",
+            ops::type_name(s, o),
+            attr.name()
+        ),
+    )
+}
 
 fn seq_index(s: &State, items: &[Value], key: &Value, what: &str) -> PyResult<usize> {
     let Some(i) = key.as_int() else {

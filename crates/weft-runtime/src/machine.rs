@@ -791,6 +791,7 @@ pub fn object_kind(o: &Object) -> &'static str {
         Object::Semaphore(_) => "Semaphore",
         Object::Event(_) => "Event",
         Object::Queue(_) => "Queue",
+        Object::Barrier(_) => "Barrier",
         Object::Thread(_) => "Thread",
     }
 }

@@ -33,6 +33,7 @@ pub fn type_name(s: &State, v: &Value) -> &'static str {
             }
             Object::Event(_) => "Event",
             Object::Queue(_) => "Queue",
+            Object::Barrier(_) => "Barrier",
             Object::Thread(_) => "Thread",
         },
         Value::Exc(e) => e.ty.name(),
@@ -412,6 +413,7 @@ fn repr_depth(p: &Program, s: &State, v: &Value, depth: u32) -> String {
             Object::Semaphore(x) => format!("<Semaphore value={}>", x.value),
             Object::Event(x) => format!("<Event: {}>", if x.flag { "set" } else { "unset" }),
             Object::Queue(_) => "<queue.Queue object>".into(),
+            Object::Barrier(b) => format!("<threading.Barrier: waiters={}/{}>", b.count, b.parties),
             Object::Thread(t) => {
                 let status = match t.tid {
                     None => "initial",

@@ -55,6 +55,27 @@ pub enum Object {
     Event(EventState),
     Queue(QueueState),
     Thread(ThreadObj),
+    Barrier(BarrierState),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BarrierState {
+    pub parties: u32,
+    /// Threads inside `wait()` (arrived, not yet returned).
+    pub count: u32,
+    pub phase: BarrierPhase,
+    /// Incremented each time the barrier trips: a waiter of an older
+    /// generation has been released.
+    pub generation: u32,
+}
+
+/// CPython's `_state`: 0 filling, 1 draining, -1 resetting, -2 broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BarrierPhase {
+    Filling,
+    Draining,
+    Resetting,
+    Broken,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -163,6 +184,13 @@ pub enum Pending {
         phase: WaitPhase,
         timed: bool,
     },
+    /// `Barrier.wait` by the `index`-th arrival of `generation`.
+    BarrierWait {
+        barrier: ObjId,
+        generation: u32,
+        index: u32,
+        timed: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -209,6 +237,7 @@ impl State {
             | Object::Semaphore(_)
             | Object::Event(_)
             | Object::Queue(_)
+            | Object::Barrier(_)
             | Object::Thread(_) => Some(self.new_agent()),
             _ => None,
         };

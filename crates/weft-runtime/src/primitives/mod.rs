@@ -8,6 +8,7 @@
 //! finish in `resume`. The explorer knows none of this: it only sees which
 //! threads have choices.
 
+mod barrier;
 mod condition;
 mod event;
 mod lock;
@@ -22,6 +23,7 @@ use crate::ops::{self, PyResult};
 use crate::state::{Object, Pending, State};
 use crate::value::{exc, ObjId, Tid, Value};
 
+pub(crate) use barrier::construct as construct_barrier;
 pub use lock::held_by;
 
 /// Happens-before through a synchronisation object: `tid` learns what the
@@ -96,6 +98,7 @@ pub fn is_sync_obj(o: &Object) -> bool {
             | Object::Semaphore(_)
             | Object::Event(_)
             | Object::Queue(_)
+            | Object::Barrier(_)
     )
 }
 
@@ -114,6 +117,7 @@ pub fn poll(s: &State, tid: Tid, id: ObjId, method: Method, args: &Args) -> Choi
         },
         Object::Semaphore(_) => semaphore::poll(s, id, method, args),
         Object::Queue(_) => queue::poll(s, id, method, args),
+        Object::Barrier(_) => Ok(barrier::poll(s, id, method)),
         Object::Thread(_) => thread::poll(s, tid, id, method, args),
         _ => Ok(GO),
     };
@@ -161,6 +165,7 @@ pub fn call(
         Object::Thread(_) => {
             thread::call(m, s, tid, id, method, args, choice, cx).map(CallResult::Return)
         }
+        Object::Barrier(_) => barrier::call(m, s, tid, id, method, args, cx),
         Object::List(_) | Object::Dict(_) => unreachable!("containers are dispatched in builtins"),
     };
     match &r {
@@ -240,6 +245,7 @@ pub fn pending_choices(s: &State, tid: Tid, p: Pending) -> Choices {
     match p {
         Pending::CondWait { .. } => condition::pending_choices(s, tid, p),
         Pending::EventWait { .. } => event::pending_choices(p),
+        Pending::BarrierWait { .. } => barrier::pending_choices(s, p),
     }
 }
 
@@ -255,6 +261,7 @@ pub fn resume(
     let r = match p {
         Pending::CondWait { .. } => condition::resume(m, s, tid, p, choice, cx),
         Pending::EventWait { .. } => event::resume(m, s, tid, p, choice, cx),
+        Pending::BarrierWait { .. } => barrier::resume(s, tid, p, choice),
     };
     match r {
         Ok(None) => Ok(()),
@@ -330,6 +337,17 @@ pub fn blocked_on(m: &Machine, s: &State, tid: Tid) -> Blocked {
             Pending::EventWait { event, .. } => {
                 b.what = format!("{}.wait()", m.object_name(s, event));
                 b.object = Some(event);
+            }
+            Pending::BarrierWait { barrier, .. } => {
+                if let Object::Barrier(st) = s.obj(barrier) {
+                    b.what = format!(
+                        "{}.wait() ({} of {} parties arrived)",
+                        m.object_name(s, barrier),
+                        st.count,
+                        st.parties
+                    );
+                }
+                b.object = Some(barrier);
             }
         }
         return b;
