@@ -315,7 +315,7 @@ fn verdict_of(c: &Checked) -> Verdict {
 
 /// Without `max-memory`, a run stops (inconclusive) past this estimate, so
 /// an unbounded program cannot take the machine down.
-pub const DEFAULT_MAX_MEMORY: u64 = 6 << 30;
+pub const DEFAULT_MAX_MEMORY: u64 = 12 << 30;
 
 /// Explore a compiled scenario and match the result against `expect`.
 pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
