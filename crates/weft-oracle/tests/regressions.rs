@@ -22,9 +22,8 @@ fn engines_agree_on_regressions() {
     }
 }
 
-/// Open: the lead decides and fixes; remove the `ignore` when this passes.
+/// An open regression (not fixed yet) is marked `#[ignore = "open: FILE"]` here.
 #[test]
-#[ignore = "open: tests/regressions/daemon-write-after-main-last-step.yaml (weft ends the program at main's last step)"]
 fn regressions_match_expect() {
     for path in regressions() {
         let r = check_file(&path, &CheckOptions::default());

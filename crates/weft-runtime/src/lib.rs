@@ -10,8 +10,10 @@
 //! how states are stored or searched, how findings are rendered.
 
 mod builtins;
+mod containers;
 mod exec;
 pub mod machine;
+mod methods;
 pub mod model;
 pub mod ops;
 pub mod part;
