@@ -443,30 +443,3 @@ fn colliding_hashes_are_told_apart() {
     // finds it.
     assert_eq!(out.witnesses[0].switches, 1);
 }
-
-#[test]
-#[ignore = "timing; run with --release --ignored --nocapture"]
-fn throughput() {
-    let m = Programs {
-        threads: vec![vec![Op::Load(0), Op::Store(0), Op::Load(1), Op::Store(1)]; 6],
-    };
-    for bound in [None, Some(2)] {
-        let out = explore(
-            &m,
-            Config {
-                preemption_bound: bound,
-                ..Config::default()
-            },
-        );
-        let s = out.stats;
-        eprintln!(
-            "bound {bound:?}: {} states, {} nodes, {} transitions in {:?}: {:.0} states/s, {} B/state",
-            s.states,
-            s.nodes,
-            s.transitions,
-            s.elapsed,
-            s.states_per_second(),
-            s.bytes_per_state
-        );
-    }
-}
