@@ -535,9 +535,23 @@ impl<'p> Machine<'p> {
                 if s.heap[*id as usize].label.is_none() {
                     s.heap_mut(*id as usize).label = Some(Label::Global(g));
                 }
-                if let Object::List(l) = s.obj(*id) {
-                    let items: Vec<Value> = l.clone();
-                    label_items(s, g, &items);
+                match s.obj(*id) {
+                    Object::List(l) => {
+                        let items: Vec<Value> = l.clone();
+                        label_items(s, g, &items);
+                    }
+                    Object::Dict(d) => {
+                        let entries: Vec<(Value, Value)> = d.clone();
+                        for (k, v) in entries {
+                            if let Value::Obj(o) = v {
+                                if s.heap[o as usize].label.is_none() {
+                                    let key = Arc::from(ops::repr(self.prog, s, &k));
+                                    s.heap_mut(o as usize).label = Some(Label::Key(g, key));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
             Value::Tuple(t) => label_items(s, g, &t.clone()),
@@ -547,9 +561,10 @@ impl<'p> Machine<'p> {
 
     /// A readable name for an object: the global it lives in, or its kind.
     pub fn object_name(&self, s: &State, id: ObjId) -> String {
-        match s.heap[id as usize].label {
-            Some(Label::Global(g)) => self.prog.globals[g as usize].name.clone(),
-            Some(Label::Elem(g, i)) => format!("{}[{}]", self.prog.globals[g as usize].name, i),
+        match &s.heap[id as usize].label {
+            Some(Label::Global(g)) => self.prog.globals[*g as usize].name.clone(),
+            Some(Label::Elem(g, i)) => format!("{}[{}]", self.prog.globals[*g as usize].name, i),
+            Some(Label::Key(g, k)) => format!("{}[{}]", self.prog.globals[*g as usize].name, k),
             None => match s.obj(id) {
                 Object::Thread(t) => t.name.to_string(),
                 Object::Condition(c) => format!("<Condition of {}>", self.object_name(s, c.lock)),

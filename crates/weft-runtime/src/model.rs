@@ -222,7 +222,7 @@ impl<'p> ThreadModel<'p> {
         match loc {
             Loc::Global(g) => globals[*g as usize].name.clone(),
             Loc::Elem(obj, _) | Loc::Shape(obj) => match s.heap[*obj as usize].label {
-                Some(Label::Global(g)) | Some(Label::Elem(g, _)) => {
+                Some(Label::Global(g)) | Some(Label::Elem(g, _)) | Some(Label::Key(g, _)) => {
                     globals[g as usize].name.clone()
                 }
                 None => self.machine.object_name(s, *obj),

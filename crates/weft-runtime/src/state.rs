@@ -27,10 +27,12 @@ pub struct State {
 }
 
 /// Where an object was first stored: names locks in reports and lock-order cycles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Label {
     Global(GlobalId),
     Elem(GlobalId, u32),
+    /// A value of a dict global: `locks['a']`.
+    Key(GlobalId, Arc<str>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -32,6 +32,33 @@ pub fn is_dotted_identifier(s: &str) -> bool {
     s.split('.').all(is_identifier)
 }
 
+/// A lock's name as weft reports it: a global, maybe with subscripts for a
+/// lock kept in a container (`forks[0]`, `locks['a']`).
+pub fn is_lock_name(s: &str) -> bool {
+    let base_end = s.find('[').unwrap_or(s.len());
+    if !is_dotted_identifier(&s[..base_end]) {
+        return false;
+    }
+    let mut rest = &s[base_end..];
+    while !rest.is_empty() {
+        let Some(close) = rest.find(']') else {
+            return false;
+        };
+        let inner = &rest[1..close];
+        let quoted = inner.len() >= 2
+            && ((inner.starts_with('\'') && inner.ends_with('\''))
+                || (inner.starts_with('"') && inner.ends_with('"')));
+        if !rest.starts_with('[')
+            || !(quoted
+                || (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '-')))
+        {
+            return false;
+        }
+        rest = &rest[close + 1..];
+    }
+    true
+}
+
 /// The allowed word closest to `word`, if it is plausibly a typo of it.
 pub fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| s.to_lowercase().replace('_', "-");
@@ -412,25 +439,28 @@ fn subject(cx: &Ctx, kind: FindingKind, v: &Node) -> Result<Option<Subject>, Dia
             )),
         },
         FindingKind::LockOrderCycle => {
-            let usage = "`lock-order-cycle` takes a list of at least two lock names, e.g. `lock-order-cycle: [fork0, fork1]`";
+            let usage = "`lock-order-cycle` takes a list of lock names, e.g. `lock-order-cycle: [fork0, fork1]` (a lock kept in a list is named like `\"forks[0]\"`)";
             let Kind::Seq(items) = &v.kind else {
                 return Err(cx.err(v, format!("{usage}; found {}", v.kind.describe())));
             };
             let mut names = Vec::with_capacity(items.len());
             for item in items {
                 match item.as_str() {
-                    Some(s) if is_dotted_identifier(s) => names.push(s.to_string()),
+                    Some(s) if is_lock_name(s) => names.push(s.to_string()),
                     _ => {
                         return Err(cx.err(
                             item,
-                            format!("a lock name must be a global name; found {}", item.kind.describe()),
+                            format!(
+                                "a lock name must be a global name, maybe with an index (`fork0`, `\"forks[0]\"`); found {}",
+                                item.kind.describe()
+                            ),
                         ))
                     }
                 }
             }
             names.sort();
             names.dedup();
-            if names.len() < 2 {
+            if names.is_empty() {
                 return Err(cx.err(v, format!("{usage}; found {} distinct name(s)", names.len())));
             }
             Ok(Some(Subject::Set(names)))
