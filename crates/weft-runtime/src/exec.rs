@@ -71,7 +71,7 @@ impl Machine<'_> {
                 self.label(s, g, &v);
                 self.global_access(s, tid, g, true, hint, cx);
                 cx.note(|| format!("write {} ← {}", info.name, ops::repr(self.prog, s, &v)));
-                s.globals[g as usize] = v;
+                s.globals.make_mut()[g as usize] = v;
             }
             Instr::DeleteGlobal(g) => {
                 if s.globals[g as usize] == Value::Unbound {
@@ -82,7 +82,7 @@ impl Machine<'_> {
                     ));
                 }
                 self.global_access(s, tid, g, true, AccessHint::Plain, cx);
-                s.globals[g as usize] = Value::Unbound;
+                s.globals.make_mut()[g as usize] = Value::Unbound;
             }
             Instr::Pop => {
                 self.pop(s, tid);

@@ -182,9 +182,9 @@ impl<'p> Machine<'p> {
     pub fn initial_state(&self, cx: &mut Ctx) -> State {
         let module = self.prog.function(MODULE);
         let mut s = State {
-            globals: vec![Value::Unbound; self.prog.globals.len()],
-            heap: Vec::new(),
-            threads: Vec::new(),
+            globals: Part::new(vec![Value::Unbound; self.prog.globals.len()]),
+            heap: Part::new(Vec::new()),
+            threads: Part::new(Vec::new()),
             race: Default::default(),
             thread_counter: 0,
             agents: self.reserved_agents,
@@ -197,13 +197,13 @@ impl<'p> Machine<'p> {
             daemon: false,
             tid: Some(0),
         };
-        s.heap.push(Part::new(HeapObj {
+        s.heap.make_mut().push(Part::new(HeapObj {
             obj: Object::Thread(main_obj),
             shared: true,
             label: None,
             agent: Some(0),
         }));
-        s.threads.push(Part::new(ThreadState {
+        s.threads.make_mut().push(Part::new(ThreadState {
             frames: vec![Frame {
                 func: MODULE,
                 pc: 0,
@@ -603,7 +603,7 @@ impl<'p> Machine<'p> {
         if let Object::Thread(t) = s.obj_mut(obj) {
             t.tid = Some(tid);
         }
-        s.threads.push(Part::new(ThreadState {
+        s.threads.make_mut().push(Part::new(ThreadState {
             frames: vec![],
             done: false,
             obj,
@@ -737,7 +737,7 @@ impl<'p> Machine<'p> {
     pub fn eval_check(&self, s: &State, func: FuncId) -> Result<Value, Arc<Exception>> {
         let mut scratch = s.clone();
         let tid = scratch.threads.len() as Tid;
-        scratch.threads.push(Part::new(ThreadState {
+        scratch.threads.make_mut().push(Part::new(ThreadState {
             frames: vec![Frame {
                 func,
                 pc: 0,

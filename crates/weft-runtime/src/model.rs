@@ -118,32 +118,52 @@ pub struct ThreadModel<'p> {
 struct Interner {
     threads: FxHashSet<Part<ThreadState>>,
     objects: FxHashSet<Part<HeapObj>>,
+    globals: FxHashSet<Part<Vec<Value>>>,
+    thread_sets: FxHashSet<Part<Vec<Part<ThreadState>>>>,
+    heaps: FxHashSet<Part<Vec<Part<HeapObj>>>>,
+}
+
+/// Replace `part` by the equal part already known, or remember it.
+fn intern_one<T: Eq + std::hash::Hash>(set: &mut FxHashSet<Part<T>>, part: &mut Part<T>) {
+    match set.get(part) {
+        Some(known) => *part = known.clone(),
+        None => {
+            set.insert(part.clone());
+        }
+    }
+}
+
+fn intern_in<T: Eq + std::hash::Hash>(
+    set: &mut FxHashSet<Part<T>>,
+    parent: &Part<T>,
+    part: &mut Part<T>,
+) {
+    if !Part::ptr_eq(parent, part) {
+        intern_one(set, part);
+    }
 }
 
 impl Interner {
     /// Replace the parts of `s` that changed from `parent` by their interned copies.
     fn intern(&mut self, parent: &State, s: &mut State) {
-        for (i, t) in s.threads.iter_mut().enumerate() {
-            if parent.threads.get(i).is_some_and(|p| Part::ptr_eq(p, t)) {
-                continue;
-            }
-            match self.threads.get(t) {
-                Some(known) => *t = known.clone(),
-                None => {
-                    self.threads.insert(t.clone());
+        intern_in(&mut self.globals, &parent.globals, &mut s.globals);
+        if !Part::ptr_eq(&parent.threads, &s.threads) {
+            let threads = s.threads.make_mut();
+            for (i, t) in threads.iter_mut().enumerate() {
+                if !parent.threads.get(i).is_some_and(|p| Part::ptr_eq(p, t)) {
+                    intern_one(&mut self.threads, t);
                 }
             }
+            intern_one(&mut self.thread_sets, &mut s.threads);
         }
-        for (i, o) in s.heap.iter_mut().enumerate() {
-            if parent.heap.get(i).is_some_and(|p| Part::ptr_eq(p, o)) {
-                continue;
-            }
-            match self.objects.get(o) {
-                Some(known) => *o = known.clone(),
-                None => {
-                    self.objects.insert(o.clone());
+        if !Part::ptr_eq(&parent.heap, &s.heap) {
+            let heap = s.heap.make_mut();
+            for (i, o) in heap.iter_mut().enumerate() {
+                if !parent.heap.get(i).is_some_and(|p| Part::ptr_eq(p, o)) {
+                    intern_one(&mut self.objects, o);
                 }
             }
+            intern_one(&mut self.heaps, &mut s.heap);
         }
     }
 }

@@ -13,11 +13,11 @@ use crate::value::{ObjId, Tid, Value};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct State {
-    pub globals: Vec<Value>,
+    pub globals: Part<Vec<Value>>,
     /// Objects and threads are shared between states copy-on-write: a step
     /// copies only what it changes.
-    pub heap: Vec<Part<HeapObj>>,
-    pub threads: Vec<Part<ThreadState>>,
+    pub heap: Part<Vec<Part<HeapObj>>>,
+    pub threads: Part<Vec<Part<ThreadState>>>,
     /// Happens-before knowledge for race detection.
     pub race: Part<RaceState>,
     /// CPython's counter behind default thread names (`Thread-N`).
@@ -207,14 +207,14 @@ impl State {
         &self.heap[id as usize].obj
     }
     pub fn obj_mut(&mut self, id: ObjId) -> &mut Object {
-        &mut self.heap[id as usize].make_mut().obj
+        &mut self.heap.make_mut()[id as usize].make_mut().obj
     }
     pub fn heap_mut(&mut self, id: impl Into<usize>) -> &mut HeapObj {
-        self.heap[id.into()].make_mut()
+        self.heap.make_mut()[id.into()].make_mut()
     }
     pub fn th_mut(&mut self, tid: impl TryInto<usize>) -> &mut ThreadState {
         let i = tid.try_into().ok().expect("thread index");
-        self.threads[i].make_mut()
+        self.threads.make_mut()[i].make_mut()
     }
     pub fn race_mut(&mut self) -> &mut RaceState {
         self.race.make_mut()
@@ -243,7 +243,7 @@ impl State {
             | Object::Thread(_) => Some(self.new_agent()),
             _ => None,
         };
-        self.heap.push(Part::new(HeapObj {
+        self.heap.make_mut().push(Part::new(HeapObj {
             obj,
             shared: false,
             label: None,
@@ -265,7 +265,7 @@ impl State {
             .expect("live thread has a frame")
     }
     pub fn frame_mut(&mut self, tid: Tid) -> &mut Frame {
-        self.threads[tid as usize]
+        self.threads.make_mut()[tid as usize]
             .make_mut()
             .frames
             .last_mut()

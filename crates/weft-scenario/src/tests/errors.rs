@@ -329,13 +329,18 @@ fn expect_errors() {
     );
     assert_err(
         &format!("{HEAD}expect:\n  - lock-order-cycle: a\n"),
-        "`lock-order-cycle` takes a list of at least two lock names",
+        "`lock-order-cycle` takes a list of lock names",
         "x.yaml:5:23",
     );
     assert_err(
-        &format!("{HEAD}expect:\n  - lock-order-cycle: [a, a]\n"),
-        "found 1 distinct name(s)",
+        &format!("{HEAD}expect:\n  - lock-order-cycle: []\n"),
+        "found 0 distinct name(s)",
         "x.yaml:5:23",
+    );
+    assert_err(
+        &format!("{HEAD}expect:\n  - lock-order-cycle: [\"forks[\"]\n"),
+        "a lock name must be a global name",
+        "x.yaml:5:24",
     );
     assert_err(
         &format!("{HEAD}expect:\n  - lock-order-cycle: [a, 1]\n"),
