@@ -13,8 +13,8 @@ use weft_model::{Builtin, Const, ExcType, FuncId, GlobalKind, Instr, Pc, Program
 use crate::ops::{self, PyResult};
 use crate::part::Part;
 use crate::primitives;
-use crate::race::{Loc, RaceHit, Site};
-use crate::state::{Frame, HeapObj, Label, Object, State, ThreadObj, ThreadState};
+use crate::race::RaceHit;
+use crate::state::{Frame, HeapObj, Object, State, ThreadObj, ThreadState};
 use crate::value::{exc, Exception, ObjId, Tid, Value};
 
 /// Local instructions a thread may run between two steps before weft
@@ -454,133 +454,6 @@ impl<'p> Machine<'p> {
         th.pending = None;
     }
 
-    /// Record an access to a shared location.
-    pub(crate) fn access(
-        &self,
-        s: &mut State,
-        tid: Tid,
-        loc: Loc,
-        write: bool,
-        atomic: bool,
-        hint: weft_model::AccessHint,
-        cx: &mut Ctx,
-    ) {
-        let (func, pc) = self.site_now(s, tid);
-        let agent = s.threads[tid as usize].agent;
-        let site = Site {
-            tid,
-            func,
-            pc,
-            write,
-            hint,
-        };
-        let mut hits = Vec::new();
-        s.race_mut().access(loc, agent, atomic, site, &mut hits);
-        cx.events.extend(hits.into_iter().map(Event::Race));
-    }
-
-    /// Accesses to a container: `loc` is the element (or None for its structure).
-    pub(crate) fn container_access(
-        &self,
-        s: &mut State,
-        tid: Tid,
-        obj: ObjId,
-        key: Option<&Value>,
-        write: bool,
-        atomic: bool,
-        hint: weft_model::AccessHint,
-        cx: &mut Ctx,
-    ) {
-        if !s.heap[obj as usize].shared {
-            return;
-        }
-        let loc = match key {
-            Some(k) => Loc::Elem(obj, crate::race::Key::of(k)),
-            None => Loc::Shape(obj),
-        };
-        self.access(s, tid, loc, write, atomic, hint, cx);
-    }
-
-    /// Make a value reachable by other threads: it and everything it holds become shared.
-    pub(crate) fn share(&self, s: &mut State, v: &Value) {
-        let mut todo = vec![v.clone()];
-        while let Some(v) = todo.pop() {
-            match v {
-                Value::Obj(id) => {
-                    if s.heap[id as usize].shared {
-                        continue;
-                    }
-                    let h = s.heap_mut(id as usize);
-                    h.shared = true;
-                    match &h.obj {
-                        Object::List(l) => todo.extend(l.iter().cloned()),
-                        Object::Dict(d) => {
-                            todo.extend(d.iter().flat_map(|(k, v)| [k.clone(), v.clone()]))
-                        }
-                        Object::Queue(q) => todo.extend(q.items.iter().cloned()),
-                        Object::Thread(t) => todo.extend(t.args.iter().cloned()),
-                        _ => {}
-                    }
-                }
-                Value::Tuple(t) => todo.extend(t.iter().cloned()),
-                _ => {}
-            }
-        }
-    }
-
-    /// Name objects after the global they are first stored in.
-    pub(crate) fn label(&self, s: &mut State, g: u32, v: &Value) {
-        match v {
-            Value::Obj(id) => {
-                if s.heap[*id as usize].label.is_none() {
-                    s.heap_mut(*id as usize).label = Some(Label::Global(g));
-                }
-                match s.obj(*id) {
-                    Object::List(l) => {
-                        let items: Vec<Value> = l.clone();
-                        label_items(s, g, &items);
-                    }
-                    Object::Dict(d) => {
-                        let entries: Vec<(Value, Value)> = d.clone();
-                        for (k, v) in entries {
-                            if let Value::Obj(o) = v {
-                                if s.heap[o as usize].label.is_none() {
-                                    let key = Arc::from(ops::repr(self.prog, s, &k));
-                                    s.heap_mut(o as usize).label = Some(Label::Key(g, key));
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Value::Tuple(t) => label_items(s, g, &t.clone()),
-            _ => {}
-        }
-    }
-
-    /// A readable name for an object: the global it lives in, or its kind.
-    pub fn object_name(&self, s: &State, id: ObjId) -> String {
-        match &s.heap[id as usize].label {
-            Some(Label::Global(g)) => self.prog.globals[*g as usize].name.clone(),
-            Some(Label::Elem(g, i)) => format!("{}[{}]", self.prog.globals[*g as usize].name, i),
-            Some(Label::Key(g, k)) => format!("{}[{}]", self.prog.globals[*g as usize].name, k),
-            None => match s.obj(id) {
-                Object::Thread(t) => t.name.to_string(),
-                Object::Condition(c) => format!("<Condition of {}>", self.object_name(s, c.lock)),
-                other => format!("<{} #{}>", object_kind(other), id),
-            },
-        }
-    }
-
-    /// The name of thread `tid`.
-    pub fn thread_name(&self, s: &State, tid: Tid) -> String {
-        match s.obj(s.threads[tid as usize].obj) {
-            Object::Thread(t) => t.name.to_string(),
-            _ => format!("thread {tid}"),
-        }
-    }
-
     /// Start a thread object: a new runtime thread, poised at its first step.
     pub(crate) fn start_thread(
         &self,
@@ -782,32 +655,6 @@ impl<'p> Machine<'p> {
             ExcType::RuntimeError,
             "check did not produce a value",
         )))
-    }
-}
-
-fn label_items(s: &mut State, g: u32, items: &[Value]) {
-    for (i, it) in items.iter().enumerate() {
-        if let Value::Obj(id) = it {
-            if s.heap[*id as usize].label.is_none() {
-                s.heap_mut(*id as usize).label = Some(Label::Elem(g, i as u32));
-            }
-        }
-    }
-}
-
-pub fn object_kind(o: &Object) -> &'static str {
-    match o {
-        Object::List(_) => "list",
-        Object::Dict(_) => "dict",
-        Object::Lock(_) => "Lock",
-        Object::RLock(_) => "RLock",
-        Object::Condition(_) => "Condition",
-        Object::Semaphore(s) if s.bound.is_some() => "BoundedSemaphore",
-        Object::Semaphore(_) => "Semaphore",
-        Object::Event(_) => "Event",
-        Object::Queue(_) => "Queue",
-        Object::Barrier(_) => "Barrier",
-        Object::Thread(_) => "Thread",
     }
 }
 
