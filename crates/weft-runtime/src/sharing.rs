@@ -88,32 +88,39 @@ impl Machine<'_> {
 
     /// Name objects after the global they are first stored in.
     pub(crate) fn label(&self, s: &mut State, g: u32, v: &Value) {
-        match v {
-            Value::Obj(id) => {
-                if s.heap[*id as usize].label.is_none() {
-                    s.heap_mut(*id as usize).label = Some(Label::Global(g));
-                }
-                match s.obj(*id) {
-                    Object::List(l) => {
-                        let items: Vec<Value> = l.clone();
-                        label_items(s, g, &items);
-                    }
-                    Object::Dict(d) => {
-                        let entries: Vec<(Value, Value)> = d.clone();
-                        for (k, v) in entries {
-                            if let Value::Obj(o) = v {
-                                if s.heap[o as usize].label.is_none() {
-                                    let key = Arc::from(ops::repr(self.prog, s, &k));
-                                    s.heap_mut(o as usize).label = Some(Label::Key(g, key));
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
+        if let Value::Obj(id) = v {
+            if s.heap[*id as usize].label.is_none() {
+                s.heap_mut(*id as usize).label = Some(Label::Global(g));
+            }
+        }
+        self.label_inside(s, g, v, String::new(), 0);
+    }
+
+    /// Name the objects held inside a container after their path in it:
+    /// `forks[0]`, `accounts['alice']['lock']`.
+    fn label_inside(&self, s: &mut State, g: u32, v: &Value, path: String, depth: u32) {
+        if depth > 3 {
+            return;
+        }
+        let children: Vec<(String, Value)> = match v {
+            Value::Tuple(t) => t.iter().enumerate().map(|(i, x)| (format!("{path}[{i}]"), x.clone())).collect(),
+            Value::Obj(id) => match s.obj(*id) {
+                Object::List(l) => l.iter().enumerate().map(|(i, x)| (format!("{path}[{i}]"), x.clone())).collect(),
+                Object::Dict(d) => d
+                    .iter()
+                    .map(|(k, x)| (format!("{path}[{}]", ops::repr(self.prog, s, k)), x.clone()))
+                    .collect(),
+                _ => return,
+            },
+            _ => return,
+        };
+        for (p, child) in children {
+            if let Value::Obj(o) = &child {
+                if s.heap[*o as usize].label.is_none() {
+                    s.heap_mut(*o as usize).label = Some(Label::Key(g, Arc::from(p.as_str())));
                 }
             }
-            Value::Tuple(t) => label_items(s, g, &t.clone()),
-            _ => {}
+            self.label_inside(s, g, &child, p, depth + 1);
         }
     }
 
@@ -122,7 +129,7 @@ impl Machine<'_> {
         match &s.heap[id as usize].label {
             Some(Label::Global(g)) => self.prog.globals[*g as usize].name.clone(),
             Some(Label::Elem(g, i)) => format!("{}[{}]", self.prog.globals[*g as usize].name, i),
-            Some(Label::Key(g, k)) => format!("{}[{}]", self.prog.globals[*g as usize].name, k),
+            Some(Label::Key(g, path)) => format!("{}{}", self.prog.globals[*g as usize].name, path),
             None => match s.obj(id) {
                 Object::Thread(t) => t.name.to_string(),
                 Object::Condition(c) => format!("<Condition of {}>", self.object_name(s, c.lock)),
@@ -140,15 +147,6 @@ impl Machine<'_> {
     }
 }
 
-fn label_items(s: &mut State, g: u32, items: &[Value]) {
-    for (i, it) in items.iter().enumerate() {
-        if let Value::Obj(id) = it {
-            if s.heap[*id as usize].label.is_none() {
-                s.heap_mut(*id as usize).label = Some(Label::Elem(g, i as u32));
-            }
-        }
-    }
-}
 
 pub fn object_kind(o: &Object) -> &'static str {
     match o {

@@ -31,7 +31,7 @@ pub struct State {
 pub enum Label {
     Global(GlobalId),
     Elem(GlobalId, u32),
-    /// A value of a dict global: `locks['a']`.
+    /// Inside a container global, by path: `locks['a']`, `accounts['alice']['lock']`.
     Key(GlobalId, Arc<str>),
 }
 
