@@ -57,9 +57,7 @@ pub(crate) fn arity(name: &str, args: &Args, min: usize, max: usize) -> PyResult
 impl Machine<'_> {
     /// Read a container argument of a builtin (a structure read of a shared container).
     fn read_all(&self, s: &mut State, tid: Tid, v: &Value, cx: &mut Ctx) -> PyResult<Vec<Value>> {
-        if let Value::Obj(id) = v {
-            self.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
-        }
+        self.container_read_all(s, tid, v, false, AccessHint::Plain, cx);
         ops::iterate(s, v)
     }
 }
@@ -307,6 +305,9 @@ fn call_fn(
                 .find(|(k, _)| &**k == "sep")
                 .map(|(_, v)| ops::to_str(p, s, v))
                 .unwrap_or(" ".into());
+            for v in a {
+                m.container_read_all(s, tid, v, false, AccessHint::Plain, cx);
+            }
             let text = a
                 .iter()
                 .map(|v| ops::to_str(p, s, v))
@@ -409,8 +410,8 @@ fn call_fn(
         }
         BuiltinFn::Str => {
             arity("str", args, 0, 1)?;
-            if let Some(Value::Obj(id)) = a.first() {
-                m.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
+            if let Some(v) = a.first() {
+                m.container_read_all(s, tid, v, false, AccessHint::Plain, cx);
             }
             Ok(Value::Str(Arc::from(
                 a.first().map(|v| ops::to_str(p, s, v)).unwrap_or_default(),
@@ -418,9 +419,7 @@ fn call_fn(
         }
         BuiltinFn::Repr => {
             arity("repr", args, 1, 1)?;
-            if let Value::Obj(id) = &a[0] {
-                m.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
-            }
+            m.container_read_all(s, tid, &a[0], false, AccessHint::Plain, cx);
             Ok(Value::Str(Arc::from(ops::repr(p, s, &a[0]))))
         }
         BuiltinFn::Bool => {
@@ -526,7 +525,7 @@ fn call_fn(
             if let Some(v) = a.first() {
                 match v {
                     Value::Obj(id) if matches!(s.obj(*id), Object::Dict(_)) => {
-                        m.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
+                        m.container_read_all(s, tid, v, false, AccessHint::Plain, cx);
                         if let Object::Dict(d) = s.obj(*id) {
                             entries = d.clone();
                         }

@@ -50,7 +50,8 @@ impl Machine<'_> {
                 Ok(ops::dict_find(s, d, item).is_some())
             }
             Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => {
-                self.container_access(s, tid, *id, None, false, false, AccessHint::Check, cx);
+                // `x in items` compares every element.
+                self.container_read_all(s, tid, container, false, AccessHint::Check, cx);
                 let Object::List(l) = s.obj(*id) else {
                     unreachable!()
                 };
@@ -256,9 +257,7 @@ impl Machine<'_> {
         upper: &Value,
         cx: &mut Ctx,
     ) -> PyResult<Value> {
-        if let Value::Obj(id) = c {
-            self.container_access(s, tid, *id, None, false, false, AccessHint::Plain, cx);
-        }
+        self.container_read_all(s, tid, c, false, AccessHint::Plain, cx);
         let items = match c {
             Value::Str(_) | Value::Tuple(_) | Value::Range(..) => ops::iterate(s, c)?,
             Value::Obj(id) if matches!(s.obj(*id), Object::List(_)) => ops::iterate(s, c)?,

@@ -150,6 +150,11 @@ impl Machine<'_> {
             Instr::Compare(op) => {
                 let b = self.pop(s, tid);
                 let a = self.pop(s, tid);
+                if !matches!(op, CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot) {
+                    // Comparing containers reads every element.
+                    self.container_read_all(s, tid, &a, false, AccessHint::Plain, cx);
+                    self.container_read_all(s, tid, &b, false, AccessHint::Plain, cx);
+                }
                 let r = self.compare(s, tid, op, &a, &b, cx)?;
                 self.push(s, tid, Value::Bool(r));
             }
@@ -314,18 +319,7 @@ impl Machine<'_> {
                     },
                     Value::SeqIter(..) | Value::RangeIter { .. } => v,
                     other => {
-                        if let Value::Obj(id) = other {
-                            self.container_access(
-                                s,
-                                tid,
-                                id,
-                                None,
-                                false,
-                                false,
-                                AccessHint::Plain,
-                                cx,
-                            );
-                        }
+                        self.container_read_all(s, tid, &other, false, AccessHint::Plain, cx);
                         let items = ops::iterate(s, &other)?;
                         cx.note(|| format!("iterate over {}", ops::repr(self.prog, s, &other)));
                         Value::SeqIter(Arc::from(items), 0)

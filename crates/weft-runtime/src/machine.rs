@@ -292,6 +292,8 @@ impl<'p> Machine<'p> {
             Instr::Subscript(_) | Instr::DeleteSubscript | Instr::StoreSubscript(_) => shared(1),
             Instr::Slice => shared(2),
             Instr::Compare(weft_model::CmpOp::In | weft_model::CmpOp::NotIn) => shared(0),
+            Instr::Compare(weft_model::CmpOp::Is | weft_model::CmpOp::IsNot) => false,
+            Instr::Compare(_) => shared(0) || shared(1),
             Instr::Not
             | Instr::JumpIfFalse(_)
             | Instr::JumpIfTrue(_)

@@ -96,8 +96,13 @@ fn list_method(
             format!("'list' object has no attribute '{}'", method.name()),
         ));
     }
-    // One atomic operation on the list's structure (GIL).
-    m.container_access(s, tid, id, None, mutating, true, AccessHint::Plain, cx);
+    // One atomic operation on the list's structure (GIL); the ones that
+    // read every element say so.
+    if matches!(method, Method::Index | Method::Count | Method::Copy) {
+        m.container_read_all(s, tid, &Value::Obj(id), true, AccessHint::Plain, cx);
+    } else {
+        m.container_access(s, tid, id, None, mutating, true, AccessHint::Plain, cx);
+    }
     if shared {
         for v in a {
             m.share(s, v);
@@ -262,6 +267,9 @@ fn dict_method(
             ops::check_hashable(s, k)?;
             m.container_access(s, tid, id, Some(k), mutating, true, AccessHint::Plain, cx);
             m.container_access(s, tid, id, None, mutating, true, AccessHint::Plain, cx);
+        }
+        (Method::Values | Method::Items | Method::Copy, _) => {
+            m.container_read_all(s, tid, &Value::Obj(id), true, AccessHint::Plain, cx)
         }
         _ => m.container_access(s, tid, id, None, mutating, true, AccessHint::Plain, cx),
     }

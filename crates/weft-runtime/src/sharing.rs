@@ -59,6 +59,33 @@ impl Machine<'_> {
         self.access(s, tid, loc, write, atomic, hint, cx);
     }
 
+    /// A read of a whole shared container (iteration, `sum`, `==`, `in` on a
+    /// list, `print`, …): its structure and every element.
+    pub(crate) fn container_read_all(
+        &self,
+        s: &mut State,
+        tid: Tid,
+        v: &Value,
+        atomic: bool,
+        hint: weft_model::AccessHint,
+        cx: &mut Ctx,
+    ) {
+        let Value::Obj(obj) = v else { return };
+        let obj = *obj;
+        if !s.heap[obj as usize].shared {
+            return;
+        }
+        let keys: Vec<Value> = match s.obj(obj) {
+            Object::List(l) => (0..l.len() as i64).map(Value::Int).collect(),
+            Object::Dict(d) => d.iter().map(|(k, _)| k.clone()).collect(),
+            _ => return,
+        };
+        self.container_access(s, tid, obj, None, false, atomic, hint, cx);
+        for k in &keys {
+            self.container_access(s, tid, obj, Some(k), false, atomic, hint, cx);
+        }
+    }
+
     /// Make a value reachable by other threads: it and everything it holds become shared.
     pub(crate) fn share(&self, s: &mut State, v: &Value) {
         let mut todo = vec![v.clone()];
@@ -103,9 +130,17 @@ impl Machine<'_> {
             return;
         }
         let children: Vec<(String, Value)> = match v {
-            Value::Tuple(t) => t.iter().enumerate().map(|(i, x)| (format!("{path}[{i}]"), x.clone())).collect(),
+            Value::Tuple(t) => t
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{path}[{i}]"), x.clone()))
+                .collect(),
             Value::Obj(id) => match s.obj(*id) {
-                Object::List(l) => l.iter().enumerate().map(|(i, x)| (format!("{path}[{i}]"), x.clone())).collect(),
+                Object::List(l) => l
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (format!("{path}[{i}]"), x.clone()))
+                    .collect(),
                 Object::Dict(d) => d
                     .iter()
                     .map(|(k, x)| (format!("{path}[{}]", ops::repr(self.prog, s, k)), x.clone()))
@@ -146,7 +181,6 @@ impl Machine<'_> {
         }
     }
 }
-
 
 pub fn object_kind(o: &Object) -> &'static str {
     match o {
