@@ -409,3 +409,38 @@ pub fn strip_timings(s: &str) -> String {
     }
     out
 }
+
+/// Checks `program` with `expect: [exception: SUBJECT]`, asserts exit 0 and a
+/// line of the output reading exactly `line` (surrounding whitespace aside).
+#[track_caller]
+pub fn assert_exception(name: &str, program: &str, subject: &str, line: &str) -> Checked {
+    let c = check(
+        name,
+        program,
+        &format!("expect:\n  - exception: {subject}\n"),
+    );
+    assert!(
+        c.run.code == Some(0),
+        "expected exit 0 (the scenario expects exactly `exception: {subject}`)\n{}",
+        c.dump()
+    );
+    assert!(
+        c.run.has_line(line),
+        "expected the report to contain CPython's line {line:?}\n{}",
+        c.dump()
+    );
+    c
+}
+
+/// Like [`assert_exception`], and the exception is raised in a worker thread
+/// whose header `Exception in thread NAME` must be shown too.
+#[track_caller]
+pub fn assert_thread_exception(name: &str, program: &str, subject: &str, line: &str, thread: &str) {
+    let c = assert_exception(name, program, subject, line);
+    let header = format!("Exception in thread {thread}");
+    assert!(
+        c.run.text().contains(&header),
+        "expected {header:?} in the report\n{}",
+        c.dump()
+    );
+}

@@ -211,19 +211,12 @@ fn list_method(
         }
         _ => unreachable!(),
     };
-    cx.note(|| {
-        format!(
-            "{name}.{}({}) → {}",
-            method.name(),
-            a.iter()
-                .map(|v| ops::repr(m.prog, s, v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            ops::repr(m.prog, s, &ret)
-        )
-    });
-    if let Object::List(dst) = s.obj_mut(id) {
-        *dst = l;
+    note_call(m, s, cx, &name, method, a, &ret);
+    // Only a mutating call writes back: a read leaves the shared object as is.
+    if mutating {
+        if let Object::List(dst) = s.obj_mut(id) {
+            *dst = l;
+        }
     }
     Ok(ret)
 }
@@ -346,19 +339,11 @@ fn dict_method(
         }
         _ => unreachable!(),
     };
-    cx.note(|| {
-        format!(
-            "{name}.{}({}) → {}",
-            method.name(),
-            a.iter()
-                .map(|v| ops::repr(m.prog, s, v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            ops::repr(m.prog, s, &ret)
-        )
-    });
-    if let Object::Dict(dst) = s.obj_mut(id) {
-        *dst = d;
+    note_call(m, s, cx, &name, method, a, &ret);
+    if mutating {
+        if let Object::Dict(dst) = s.obj_mut(id) {
+            *dst = d;
+        }
     }
     Ok(ret)
 }
@@ -461,4 +446,25 @@ fn str_method(m: &Machine, s: &mut State, x: &str, method: Method, args: &Args) 
             ))
         }
     })
+}
+
+/// The trace note of a container method call: `items.append(3) → None`.
+fn note_call(
+    m: &Machine,
+    s: &State,
+    cx: &mut Ctx,
+    name: &str,
+    method: Method,
+    args: &[Value],
+    ret: &Value,
+) {
+    cx.note(|| {
+        let args: Vec<String> = args.iter().map(|v| ops::repr(m.prog, s, v)).collect();
+        format!(
+            "{name}.{}({}) → {}",
+            method.name(),
+            args.join(", "),
+            ops::repr(m.prog, s, ret)
+        )
+    });
 }

@@ -1,0 +1,404 @@
+//! weft reproduces CPython's exceptions exactly: for each misuse or runtime
+//! error, a tiny scenario whose `expect` names the exception type must match
+//! (exit 0), and the report must contain the very `Type: message` line CPython
+//! prints as the last line of the traceback (CPython 3.13 texts, see
+//! python-threading-semantics.md and SPEC §4).
+//! This file: builtins and the Python language.
+
+mod common;
+
+#[allow(unused_imports)]
+use common::{assert_exception, assert_thread_exception};
+
+// ------------------------------------------------------- builtins and Python
+
+#[test]
+fn pop_from_empty_list() {
+    assert_exception(
+        "pop-from-empty-list",
+        r#"
+        items = []
+        items.pop()
+        "#,
+        "IndexError",
+        "IndexError: pop from empty list",
+    );
+}
+
+#[test]
+fn pop_index_out_of_range() {
+    assert_exception(
+        "pop-index-out-of-range",
+        r#"
+        items = [1]
+        x = items.pop(5)
+        "#,
+        "IndexError",
+        "IndexError: pop index out of range",
+    );
+}
+
+#[test]
+fn list_index_out_of_range() {
+    assert_exception(
+        "list-index-out-of-range",
+        r#"
+        items = [1, 2]
+        x = items[2]
+        "#,
+        "IndexError",
+        "IndexError: list index out of range",
+    );
+}
+
+#[test]
+fn list_remove_missing() {
+    assert_exception(
+        "list-remove-missing",
+        r#"
+        items = [1]
+        items.remove(2)
+        "#,
+        "ValueError",
+        "ValueError: list.remove(x): x not in list",
+    );
+}
+
+#[test]
+fn key_error_str_key() {
+    assert_exception(
+        "key-error-str",
+        r#"
+        d = {}
+        v = d["a"]
+        "#,
+        "KeyError",
+        "KeyError: 'a'",
+    );
+}
+
+#[test]
+fn key_error_int_key_in_thread() {
+    assert_thread_exception(
+        "key-error-int",
+        r#"
+        import threading
+        d = {1: 2}
+        def work():
+            print(d[3])
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        "#,
+        "KeyError",
+        "KeyError: 3",
+        "Thread-1 (work)",
+    );
+}
+
+#[test]
+fn key_error_dict_pop() {
+    assert_exception(
+        "key-error-dict-pop",
+        r#"
+        d = {"a": 1}
+        v = d.pop("k")
+        "#,
+        "KeyError",
+        "KeyError: 'k'",
+    );
+}
+
+#[test]
+fn zero_division_true_division() {
+    assert_exception(
+        "zero-division-true",
+        r#"
+        x = 0
+        y = 1 / x
+        "#,
+        "ZeroDivisionError",
+        "ZeroDivisionError: division by zero",
+    );
+}
+
+#[test]
+fn zero_division_floor_division() {
+    // CPython 3.11-3.13 text for int // 0.
+    assert_exception(
+        "zero-division-floor",
+        r#"
+        x = 0
+        y = 7 // x
+        "#,
+        "ZeroDivisionError",
+        "ZeroDivisionError: integer division or modulo by zero",
+    );
+}
+
+#[test]
+fn zero_division_modulo() {
+    // CPython 3.11-3.13 text for int % 0 (differs from the // text).
+    assert_exception(
+        "zero-division-modulo",
+        r#"
+        x = 0
+        y = 7 % x
+        "#,
+        "ZeroDivisionError",
+        "ZeroDivisionError: integer modulo by zero",
+    );
+}
+
+#[test]
+fn name_error_global_not_yet_assigned() {
+    // `flag` is a global only assigned inside setter(), which has not run yet.
+    assert_exception(
+        "name-error",
+        r#"
+        def setter():
+            global flag
+            flag = 1
+        def reader():
+            print(flag)
+        reader()
+        setter()
+        "#,
+        "NameError",
+        "NameError: name 'flag' is not defined",
+    );
+}
+
+#[test]
+fn name_error_in_thread_race() {
+    // The worker may read `flag` before main's setter() has created it.
+    assert_thread_exception(
+        "name-error-thread",
+        r#"
+        import threading
+        lock = threading.Lock()
+        def setter():
+            global flag
+            with lock:
+                flag = 1
+        def reader():
+            with lock:
+                print(flag)
+        t = threading.Thread(target=reader)
+        t.start()
+        setter()
+        t.join()
+        "#,
+        "NameError",
+        "NameError: name 'flag' is not defined",
+        "Thread-1 (reader)",
+    );
+}
+
+#[test]
+fn unbound_local_error() {
+    assert_exception(
+        "unbound-local",
+        r#"
+        def f():
+            print(y)
+            y = 1
+        f()
+        "#,
+        "UnboundLocalError",
+        "UnboundLocalError: cannot access local variable 'y' where it is not associated with a value",
+    );
+}
+
+/// A call whose callee is known at compile time with wrong arguments is a
+/// scenario error (SPEC §1: exit 2 at `file:line:col`), worded as CPython's
+/// `TypeError`.
+#[track_caller]
+fn assert_static_type_error(name: &str, program: &str, message: &str) {
+    let c = common::check(name, program, "");
+    assert!(
+        c.run.code == Some(2),
+        "expected exit 2 (a wrong argument is a scenario error)\n{}",
+        c.dump()
+    );
+    assert!(
+        c.run.text().contains(message),
+        "expected {message:?} in the error\n{}",
+        c.dump()
+    );
+    assert!(
+        c.run.text().contains('^'),
+        "expected a caret under the call\n{}",
+        c.dump()
+    );
+}
+
+#[test]
+fn type_error_too_many_positional() {
+    assert_static_type_error(
+        "type-error-too-many",
+        r#"
+        def g(a, b):
+            pass
+        g(1, 2, 3)
+        "#,
+        "g() takes 2 positional arguments but 3 were given",
+    );
+}
+
+#[test]
+fn type_error_one_too_many_positional() {
+    assert_static_type_error(
+        "type-error-one-too-many",
+        r#"
+        def g(a):
+            pass
+        g(1, 2)
+        "#,
+        "g() takes 1 positional argument but 2 were given",
+    );
+}
+
+#[test]
+fn type_error_missing_argument() {
+    assert_static_type_error(
+        "type-error-missing",
+        r#"
+        def g(a, b):
+            pass
+        g(1)
+        "#,
+        "g() missing 1 required positional argument: 'b'",
+    );
+}
+
+#[test]
+fn type_error_missing_two_arguments() {
+    assert_static_type_error(
+        "type-error-missing-two",
+        r#"
+        def g(a, b, c):
+            pass
+        g(1)
+        "#,
+        "g() missing 2 required positional arguments: 'b' and 'c'",
+    );
+}
+
+#[test]
+fn type_error_unexpected_keyword() {
+    assert_static_type_error(
+        "type-error-keyword",
+        r#"
+        def g(a):
+            pass
+        g(1, c=2)
+        "#,
+        "g() got an unexpected keyword argument 'c'",
+    );
+}
+
+#[test]
+fn type_error_thread_target_args() {
+    assert_static_type_error(
+        "type-error-thread-args",
+        r#"
+        import threading
+        def work(a):
+            pass
+        t = threading.Thread(target=work, args=(1, 2))
+        t.start()
+        t.join()
+        "#,
+        "work() takes 1 positional argument but 2 were given",
+    );
+}
+
+// Where the callee is only known at run time, CPython's TypeError is a finding.
+
+#[test]
+fn type_error_too_many_positional_at_run_time() {
+    assert_exception(
+        "type-error-too-many-run-time",
+        r#"
+        def g(a, b):
+            pass
+        h = g
+        h(1, 2, 3)
+        "#,
+        "TypeError",
+        "TypeError: g() takes 2 positional arguments but 3 were given",
+    );
+}
+
+#[test]
+fn type_error_missing_two_arguments_at_run_time() {
+    assert_exception(
+        "type-error-missing-two-run-time",
+        r#"
+        def g(a, b, c):
+            pass
+        h = g
+        h(1)
+        "#,
+        "TypeError",
+        "TypeError: g() missing 2 required positional arguments: 'b' and 'c'",
+    );
+}
+
+#[test]
+fn type_error_thread_target_args_at_run_time() {
+    assert_thread_exception(
+        "type-error-thread-args-run-time",
+        r#"
+        import threading
+        def work(a):
+            pass
+        ARGS = (1, 2)
+        t = threading.Thread(target=work, args=ARGS)
+        t.start()
+        t.join()
+        "#,
+        "TypeError",
+        "TypeError: work() takes 1 positional argument but 2 were given",
+        "Thread-1 (work)",
+    );
+}
+
+#[test]
+fn type_error_str_plus_int() {
+    assert_exception(
+        "type-error-concat",
+        r#"
+        x = "a"
+        y = x + 1
+        "#,
+        "TypeError",
+        "TypeError: can only concatenate str (not \"int\") to str",
+    );
+}
+
+#[test]
+fn value_error_int_literal() {
+    assert_exception(
+        "value-error-int",
+        r#"
+        x = "abc"
+        y = int(x)
+        "#,
+        "ValueError",
+        "ValueError: invalid literal for int() with base 10: 'abc'",
+    );
+}
+
+#[test]
+fn raise_builtin_with_message() {
+    assert_exception(
+        "raise-builtin",
+        r#"
+        raise ValueError("boom")
+        "#,
+        "ValueError",
+        "ValueError: boom",
+    );
+}
