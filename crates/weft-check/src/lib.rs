@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use weft_diag::Diagnostic;
-pub use weft_explore::{LimitKind, Progress, Stats, Status};
+pub use weft_explore::{LimitKind, Progress, Stats, Status, Visited};
 pub use weft_scenario::{Expect, ExpectedFinding, FindingKind, Scenario, Subject};
 
 pub use expect::{match_expect, Mismatch};
@@ -41,6 +41,10 @@ pub struct CheckOptions {
     /// Keep every reachable end state (for oracles).
     pub keep_final_states: bool,
     pub engine: Engine,
+    /// Turn the partial-order reduction off (the default engine only).
+    pub no_reduction: bool,
+    /// Whole states or fingerprints in the visited set (the default engine only).
+    pub visited: Visited,
     /// Called about every 250 ms during exploration (a progress line).
     pub progress: Option<ProgressHook>,
 }
@@ -319,7 +323,12 @@ pub const DEFAULT_MAX_MEMORY: u64 = 12 << 30;
 
 /// Explore a compiled scenario and match the result against `expect`.
 pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
-    let model = ThreadModel::new(Machine::new(program), ModelOptions::default());
+    let model = ThreadModel::new(
+        Machine::new(program),
+        ModelOptions {
+            no_part_sharing: options.visited == Visited::Fingerprint,
+        },
+    );
     let limits = &scenario.limits;
     let config = Config {
         max_states: options.max_states.or(limits.max_states),
@@ -334,6 +343,8 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
             .progress
             .clone()
             .map(|h| Box::new(move |p: &Progress| (h.0)(p)) as weft_explore::ProgressFn),
+        reduce: !options.no_reduction,
+        visited: options.visited,
         ..Config::default()
     };
     let outcome = match options.engine {

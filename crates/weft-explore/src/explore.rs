@@ -1,11 +1,12 @@
 //! The breadth-first explorer: configuration, outcome, and the search loop.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
-use crate::store::{table_bytes, Interned, StateStore, NONE};
+use crate::store::{table_bytes, Interned, Store, Visited, NONE};
 use crate::{Expansion, Model};
 
 /// How far to explore, and what to collect.
@@ -27,6 +28,11 @@ pub struct Config {
     pub stop_at_first: bool,
     /// Called about every 250 ms.
     pub progress: Option<ProgressFn>,
+    /// Whole states or fingerprints in the visited set.
+    pub visited: Visited,
+    /// Ask the model for reduced expansions ([`Model::expand_reduced`]),
+    /// with the cycle proviso. Ignored under a preemption bound.
+    pub reduce: bool,
 }
 
 impl fmt::Debug for Config {
@@ -39,6 +45,8 @@ impl fmt::Debug for Config {
             .field("keep_terminal_states", &self.keep_terminal_states)
             .field("stop_at_first", &self.stop_at_first)
             .field("progress", &self.progress.is_some())
+            .field("visited", &self.visited)
+            .field("reduce", &self.reduce)
             .finish()
     }
 }
@@ -104,9 +112,23 @@ pub struct Stats {
     pub estimated_bytes: u64,
     /// `estimated_bytes / states`.
     pub bytes_per_state: u64,
+    /// Which visited set ran.
+    pub visited: Visited,
+    /// Expansions the model reduced (a partial-order reduction left some
+    /// enabled step out) and kept.
+    pub reduced: u64,
+    /// Reduced expansions redone in full by the cycle proviso.
+    pub proviso_full: u64,
 }
 
 impl Stats {
+    /// With fingerprints: a bound on the probability that two distinct
+    /// states shared a fingerprint, `states² / 2¹²⁹`.
+    pub fn collision_bound(&self) -> Option<f64> {
+        (self.visited == Visited::Fingerprint)
+            .then(|| (self.states as f64).powi(2) / 2f64.powi(129))
+    }
+
     pub fn states_per_second(&self) -> f64 {
         let secs = self.elapsed.as_secs_f64();
         if secs > 0.0 {
@@ -198,8 +220,13 @@ struct Explorer<'m, M: Model> {
     model: &'m M,
     bound: Option<u32>,
     max_memory: Option<u64>,
-    store: StateStore<M::State>,
+    store: Store<M::State>,
     nodes: Vec<Node<M::Step>>,
+    /// Fingerprint mode: the states of `nodes[cursor..]`, in order.
+    frontier: VecDeque<M::State>,
+    reduce: bool,
+    reduced: u64,
+    proviso_full: u64,
     bound_keys: FxHashMap<BoundKey, u32>,
     records: Vec<Record<M>>,
     record_index: FxHashMap<M::FindingKey, u32>,
@@ -219,8 +246,12 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         model,
         bound: config.preemption_bound,
         max_memory: config.max_memory,
-        store: StateStore::new(config.max_states),
+        store: Store::new(config.visited, config.max_states),
         nodes: Vec::new(),
+        frontier: VecDeque::new(),
+        reduce: config.reduce && config.preemption_bound.is_none(),
+        reduced: 0,
+        proviso_full: 0,
         bound_keys: FxHashMap::default(),
         records: Vec::new(),
         record_index: FxHashMap::default(),
@@ -231,19 +262,31 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         max_depth: 0,
         peak_bytes: 0,
     };
-    let mut terminal_ids = Vec::new();
-    let status = ex.run(&mut config, start, &mut terminal_ids);
-    ex.finish(status, start, terminal_ids)
+    let mut terminal_states = Vec::new();
+    let status = ex.run(&mut config, start, &mut terminal_states);
+    ex.finish(status, start, terminal_states)
 }
 
 impl<M: Model> Explorer<'_, M> {
-    fn run(&mut self, config: &mut Config, start: Instant, terminal_ids: &mut Vec<u32>) -> Status {
+    fn run(
+        &mut self,
+        config: &mut Config,
+        start: Instant,
+        terminal_states: &mut Vec<M::State>,
+    ) -> Status {
         let mut findings = Vec::new();
         let initial = self.model.initial(&mut findings);
-        match self.store.intern(initial, |s| self.model.state_bytes(s)) {
+        let key = self.store.key(&initial);
+        match self
+            .store
+            .intern(key, &initial, |s| self.model.state_bytes(s))
+        {
             Interned::New(_) => {}
             Interned::Old(_) => unreachable!("empty store"),
             Interned::Full => return Status::Incomplete(LimitKind::States),
+        }
+        if self.store.mode() == Visited::Fingerprint {
+            self.frontier.push_back(initial);
         }
         self.nodes.push(Node {
             parent: NONE,
@@ -271,8 +314,16 @@ impl<M: Model> Explorer<'_, M> {
         let mut last_check = start;
         let mut last_progress = start;
         let mut cursor: usize = 0;
+        let mut last_terminal = u32::MAX;
         while cursor < self.nodes.len() {
             let node = self.nodes[cursor];
+            let state = match self.store.get(node.state) {
+                Some(s) => s.clone(),
+                None => self
+                    .frontier
+                    .pop_front()
+                    .expect("frontier holds every unexpanded node"),
+            };
             if config.stop_at_first && self.best_steps <= node.depth {
                 return Status::Stopped;
             }
@@ -307,10 +358,7 @@ impl<M: Model> Explorer<'_, M> {
                 next_check = self.expansions + check_every;
             }
 
-            exp.successors.clear();
-            exp.findings.clear();
-            exp.terminal = false;
-            self.model.expand(self.store.get(node.state), &mut exp);
+            self.expand(&state, &node, &mut exp);
             self.expansions += 1;
             let cur = cursor as u32;
             for f in exp.findings.drain(..) {
@@ -318,11 +366,12 @@ impl<M: Model> Explorer<'_, M> {
             }
             if config.keep_terminal_states
                 && (exp.terminal || exp.successors.is_empty())
-                && terminal_ids.last().is_none_or(|&last| last < node.state)
+                && (last_terminal == u32::MAX || last_terminal < node.state)
             {
                 // First expansions happen in increasing state-id order, so
                 // a state expanded again (bounded search) is never re-added.
-                terminal_ids.push(node.state);
+                last_terminal = node.state;
+                terminal_states.push(state.clone());
             }
             // Whether switching away from the last thread is a preemption.
             let preempting = self.bound.is_some()
@@ -354,16 +403,20 @@ impl<M: Model> Explorer<'_, M> {
                     step: Some(succ.step),
                 };
                 let model = self.model;
-                let stored = match self.store.intern(succ.state, |s| model.state_bytes(s)) {
+                let key = self.store.key(&succ.state);
+                let stored = match self
+                    .store
+                    .intern(key, &succ.state, |s| model.state_bytes(s))
+                {
                     Interned::Full => return Status::Incomplete(LimitKind::States),
                     Interned::New(id) => {
                         child.state = id;
-                        self.add_node(child);
+                        self.add_node(child, succ.state);
                         true
                     }
                     Interned::Old(id) => {
                         child.state = id;
-                        self.reach_old(child, cursor)
+                        self.reach_old(child, cursor, succ.state)
                     }
                 };
                 if stored {
@@ -380,7 +433,52 @@ impl<M: Model> Explorer<'_, M> {
         }
     }
 
-    fn add_node(&mut self, node: Node<M::Step>) {
+    /// Fill `exp` with `state`'s successors: reduced where the model can
+    /// and the cycle proviso allows, in full otherwise.
+    fn expand(&mut self, state: &M::State, node: &Node<M::Step>, exp: &mut Expansion<M>) {
+        exp.successors.clear();
+        exp.findings.clear();
+        exp.terminal = false;
+        if !self.reduce {
+            self.model.expand(state, exp);
+            return;
+        }
+        if !self.model.expand_reduced(state, exp) {
+            return;
+        }
+        // The cycle proviso: a reduced expansion with a step back to a
+        // state no deeper than this one may close a cycle of reduced
+        // states, along which a left-out step would be ignored forever.
+        // Every cycle has such a step at the state of it expanded last
+        // (breadth first, its successor on the cycle was expanded before
+        // it, so is no deeper), so expanding that state in full leaves no
+        // cycle without a full expansion.
+        let closes = exp.successors.iter().any(|succ| {
+            let key = self.store.key(&succ.state);
+            self.store
+                .lookup(key, &succ.state)
+                .is_some_and(|id| self.depth_of_state(id) <= node.depth)
+        });
+        if closes {
+            self.proviso_full += 1;
+            exp.successors.clear();
+            exp.findings.clear();
+            exp.terminal = false;
+            self.model.expand(state, exp);
+        } else {
+            self.reduced += 1;
+        }
+    }
+
+    /// The depth of a stored state (unbounded search: node id = state id).
+    fn depth_of_state(&self, id: u32) -> u32 {
+        self.nodes[id as usize].depth
+    }
+
+    fn add_node(&mut self, node: Node<M::Step>, state: M::State) {
+        if self.store.mode() == Visited::Fingerprint {
+            self.frontier.push_back(state);
+        }
         let id = self.nodes.len() as u32;
         if self.bound.is_some() {
             self.bound_keys
@@ -392,7 +490,7 @@ impl<M: Model> Explorer<'_, M> {
 
     /// A transition into an already stored state. Returns whether a node
     /// was added.
-    fn reach_old(&mut self, child: Node<M::Step>, cursor: usize) -> bool {
+    fn reach_old(&mut self, child: Node<M::Step>, cursor: usize, state: M::State) -> bool {
         if self.bound.is_none() {
             // One node per state, with the same id. Not expanded yet and
             // reached at the same depth with fewer switches: re-parent.
@@ -407,7 +505,7 @@ impl<M: Model> Explorer<'_, M> {
         }
         let key = (child.state, child.thread, child.free);
         let Some(&id) = self.bound_keys.get(&key) else {
-            self.add_node(child);
+            self.add_node(child, state);
             return true;
         };
         let n = &mut self.nodes[id as usize];
@@ -420,7 +518,7 @@ impl<M: Model> Explorer<'_, M> {
             false
         } else if child.preemptions < n.preemptions {
             // Explored (or to be) with more preemptions used: explore again.
-            self.add_node(child);
+            self.add_node(child, state);
             true
         } else {
             false
@@ -465,8 +563,12 @@ impl<M: Model> Explorer<'_, M> {
 
     fn estimated_bytes(&self) -> u64 {
         let nodes = self.nodes.capacity() * std::mem::size_of::<Node<M::Step>>();
+        // The frontier's states are counted at a nominal size: most of
+        // their parts are shared with other states.
+        let frontier = self.frontier.len() * std::mem::size_of::<M::State>();
         self.store.estimated_bytes()
             + nodes as u64
+            + frontier as u64
             + table_bytes::<BoundKey, u32>(self.bound_keys.capacity())
     }
 
@@ -479,7 +581,7 @@ impl<M: Model> Explorer<'_, M> {
         }
     }
 
-    fn finish(self, status: Status, start: Instant, terminal_ids: Vec<u32>) -> Outcome<M> {
+    fn finish(self, status: Status, start: Instant, terminal_states: Vec<M::State>) -> Outcome<M> {
         let nodes = &self.nodes;
         let mut witnesses: Vec<(u32, Witness<M>)> = self
             .records
@@ -515,18 +617,6 @@ impl<M: Model> Explorer<'_, M> {
         witnesses.sort_by_key(|(seq, w)| (w.steps.len(), w.switches, *seq));
 
         let states = self.store.len() as u64;
-        let terminal_states = if terminal_ids.is_empty() {
-            Vec::new()
-        } else {
-            let mut wanted = terminal_ids.into_iter().peekable();
-            let mut out = Vec::new();
-            for (id, s) in self.store.into_states().into_iter().enumerate() {
-                if wanted.next_if_eq(&(id as u32)).is_some() {
-                    out.push(s);
-                }
-            }
-            out
-        };
         let stats = Stats {
             states,
             nodes: self.nodes.len() as u64,
@@ -537,6 +627,9 @@ impl<M: Model> Explorer<'_, M> {
             elapsed: start.elapsed(),
             estimated_bytes: self.peak_bytes,
             bytes_per_state: self.peak_bytes / states.max(1),
+            visited: self.store.mode(),
+            reduced: self.reduced,
+            proviso_full: self.proviso_full,
         };
         Outcome {
             witnesses: witnesses.into_iter().map(|(_, w)| w).collect(),

@@ -81,6 +81,7 @@ pub use explore::{
 };
 pub use reference::explore_reference;
 pub use replay::replay;
+pub use store::Visited;
 
 /// A transition system to explore.
 pub trait Model {
@@ -104,6 +105,17 @@ pub trait Model {
     ///
     /// `out` arrives empty (the explorer reuses one buffer for every state).
     fn expand(&self, state: &Self::State, out: &mut Expansion<Self>);
+
+    /// Like [`Model::expand`], but the model may leave out steps that a
+    /// partial-order reduction shows need not be taken from `state`: the
+    /// steps it gives must form a persistent set (no sequence of left-out
+    /// steps from `state` can interfere with them). Returns whether any
+    /// enabled step was left out. The explorer adds the cycle proviso and
+    /// calls [`Model::expand`] instead where that proviso demands it.
+    fn expand_reduced(&self, state: &Self::State, out: &mut Expansion<Self>) -> bool {
+        self.expand(state, out);
+        false
+    }
 
     /// Estimated bytes one stored state occupies, heap included; used only
     /// for [`Stats::estimated_bytes`] and [`Config::max_memory`]. Models whose

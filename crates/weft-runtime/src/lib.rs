@@ -19,6 +19,7 @@ pub mod ops;
 pub mod part;
 mod primitives;
 pub mod race;
+pub mod reduction;
 mod sharing;
 pub mod state;
 pub mod value;

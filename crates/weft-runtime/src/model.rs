@@ -6,11 +6,12 @@ use std::sync::Arc;
 use weft_explore::{Expansion, Model, Successor};
 use weft_model::{ExcType, FuncId, Instr, Pc};
 
-use crate::machine::{Choice, Ctx, Event, Machine};
+use crate::machine::{Choice, Choices, Ctx, Event, Machine};
 use crate::ops;
 use crate::part::Part;
 use crate::primitives;
 use crate::race::{Loc, Site};
+use crate::reduction::{after_step_conflicts, Reducer};
 use crate::state::{HeapObj, Label, State, ThreadState};
 use crate::value::{Exception, ObjId, Tid, Value};
 use rustc_hash::FxHashSet;
@@ -103,11 +104,17 @@ pub enum FindingKey {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct ModelOptions {}
+pub struct ModelOptions {
+    /// Do not keep every distinct part for sharing between states. The
+    /// table of parts lives as long as the model; when the explorer keeps
+    /// only fingerprints, it would hold every state's parts anyway.
+    pub no_part_sharing: bool,
+}
 
 pub struct ThreadModel<'p> {
     pub machine: Machine<'p>,
     pub options: ModelOptions,
+    reducer: Reducer,
     /// Every distinct thread and object seen, so that equal parts of
     /// different states share one allocation (memory, and pointer-fast
     /// comparisons).
@@ -171,6 +178,7 @@ impl Interner {
 impl<'p> ThreadModel<'p> {
     pub fn new(machine: Machine<'p>, options: ModelOptions) -> ThreadModel<'p> {
         ThreadModel {
+            reducer: Reducer::new(machine.prog),
             machine,
             options,
             parts: Mutex::new(Interner::default()),
@@ -327,6 +335,44 @@ impl<'p> ThreadModel<'p> {
     }
 }
 
+impl ThreadModel<'_> {
+    /// The successors of `tid`'s next step from `state`, one per choice.
+    fn successors_of(&self, state: &State, tid: Tid, ch: Choices, out: &mut Expansion<Self>) {
+        let m = &self.machine;
+        for (enabled, choice) in [(ch.go, Choice::Go), (ch.timeout, Choice::Timeout)] {
+            if !enabled {
+                continue;
+            }
+            let mut s = state.clone();
+            let mut cx = Ctx::default();
+            m.step(&mut s, tid, choice, &mut cx);
+            if !self.options.no_part_sharing {
+                self.parts
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .intern(state, &mut s);
+            }
+            let mut findings = Vec::new();
+            let yielded = cx.yielded;
+            self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);
+            self.check_invariants(&s, &mut findings);
+            let next = m.choices(&s, tid);
+            let stopped = s.threads[tid as usize].done || !(next.go || next.timeout);
+            out.successors.push(Successor {
+                step: Step {
+                    thread: tid,
+                    choice,
+                },
+                thread: tid,
+                yielded,
+                stopped,
+                state: s,
+                findings,
+            });
+        }
+    }
+}
+
 impl Model for ThreadModel<'_> {
     type State = State;
     type Step = Step;
@@ -389,36 +435,7 @@ impl Model for ThreadModel<'_> {
             }
         }
         for tid in 0..state.threads.len() as Tid {
-            let ch = m.choices(state, tid);
-            for (enabled, choice) in [(ch.go, Choice::Go), (ch.timeout, Choice::Timeout)] {
-                if !enabled {
-                    continue;
-                }
-                let mut s = state.clone();
-                let mut cx = Ctx::default();
-                m.step(&mut s, tid, choice, &mut cx);
-                self.parts
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .intern(state, &mut s);
-                let mut findings = Vec::new();
-                let yielded = cx.yielded;
-                self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);
-                self.check_invariants(&s, &mut findings);
-                let next = m.choices(&s, tid);
-                let stopped = s.threads[tid as usize].done || !(next.go || next.timeout);
-                out.successors.push(Successor {
-                    step: Step {
-                        thread: tid,
-                        choice,
-                    },
-                    thread: tid,
-                    yielded,
-                    stopped,
-                    state: s,
-                    findings,
-                });
-            }
+            self.successors_of(state, tid, m.choices(state, tid), out);
         }
         if out.successors.is_empty() && !ended {
             out.terminal = true;
@@ -427,6 +444,36 @@ impl Model for ThreadModel<'_> {
             self.findings_of(state, cx.events, &mut out.findings);
             out.findings.push(d);
         }
+    }
+
+    fn expand_reduced(&self, state: &State, out: &mut Expansion<Self>) -> bool {
+        let m = &self.machine;
+        if state.ended() {
+            self.expand(state, out);
+            return false;
+        }
+        let choices: Vec<Choices> = (0..state.threads.len() as Tid)
+            .map(|t| m.choices(state, t))
+            .collect();
+        let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
+        let Some(set) = self.reducer.persistent(m, state, &enabled) else {
+            self.expand(state, out);
+            return false;
+        };
+        for &tid in &set {
+            let from = out.successors.len();
+            self.successors_of(state, tid, choices[tid as usize], out);
+            if out.successors[from..]
+                .iter()
+                .any(|succ| after_step_conflicts(&self.reducer, state, &succ.state, tid, &set))
+            {
+                out.successors.clear();
+                out.findings.clear();
+                self.expand(state, out);
+                return false;
+            }
+        }
+        true
     }
 
     fn state_bytes(&self, s: &State) -> usize {

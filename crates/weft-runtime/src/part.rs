@@ -3,8 +3,13 @@
 //!
 //! A step changes one thread and an object or two; every other part of the
 //! successor is the parent's, shared by pointer. Hashing a state then costs
-//! one cached word per unchanged part, and comparing two states compares
+//! one cached hash per unchanged part, and comparing two states compares
 //! unchanged parts by pointer first.
+//!
+//! The cached hash is 128 bits (xxh3): the explorer's fingerprint mode
+//! identifies a state by a 128-bit hash of its parts' hashes, so each part
+//! must carry 128 bits of its own or the fingerprint's collision bound
+//! would not hold.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -12,20 +17,23 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use rustc_hash::FxHasher;
+use xxhash_rust::xxh3::Xxh3Default;
 
 pub struct Part<T>(Arc<Hashed<T>>);
 
 struct Hashed<T> {
-    /// The value's hash; 0 while unknown.
-    hash: AtomicU64,
+    /// Low half of the value's 128-bit hash, with the lowest bit set; 0
+    /// while unknown. Written after `hi`, with release ordering.
+    lo: AtomicU64,
+    hi: AtomicU64,
     value: T,
 }
 
 impl<T: Clone> Clone for Hashed<T> {
     fn clone(&self) -> Self {
         Hashed {
-            hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)),
+            lo: AtomicU64::new(self.lo.load(Ordering::Acquire)),
+            hi: AtomicU64::new(self.hi.load(Ordering::Relaxed)),
             value: self.value.clone(),
         }
     }
@@ -34,7 +42,8 @@ impl<T: Clone> Clone for Hashed<T> {
 impl<T> Part<T> {
     pub fn new(value: T) -> Part<T> {
         Part(Arc::new(Hashed {
-            hash: AtomicU64::new(0),
+            lo: AtomicU64::new(0),
+            hi: AtomicU64::new(0),
             value,
         }))
     }
@@ -48,7 +57,7 @@ impl<T: Clone> Part<T> {
     /// A mutable view, copying the value first if another state shares it.
     pub fn make_mut(&mut self) -> &mut T {
         let h = Arc::make_mut(&mut self.0);
-        *h.hash.get_mut() = 0;
+        *h.lo.get_mut() = 0;
         &mut h.value
     }
 }
@@ -66,16 +75,25 @@ impl<T> Deref for Part<T> {
     }
 }
 
+impl<T: Hash> Part<T> {
+    /// The value's 128-bit hash, computed once.
+    pub fn hash128(&self) -> u128 {
+        let lo = self.0.lo.load(Ordering::Acquire);
+        if lo != 0 {
+            return (u128::from(self.0.hi.load(Ordering::Relaxed)) << 64) | u128::from(lo);
+        }
+        let mut h = Xxh3Default::new();
+        self.0.value.hash(&mut h);
+        let full = h.digest128() | 1;
+        self.0.hi.store((full >> 64) as u64, Ordering::Relaxed);
+        self.0.lo.store(full as u64, Ordering::Release);
+        full
+    }
+}
+
 impl<T: Hash> Hash for Part<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut h = self.0.hash.load(Ordering::Relaxed);
-        if h == 0 {
-            let mut f = FxHasher::default();
-            self.0.value.hash(&mut f);
-            h = f.finish() | 1;
-            self.0.hash.store(h, Ordering::Relaxed);
-        }
-        state.write_u64(h);
+        state.write_u128(self.hash128());
     }
 }
 
@@ -98,7 +116,7 @@ mod tests {
     use super::*;
 
     fn h<T: Hash>(v: &T) -> u64 {
-        let mut f = FxHasher::default();
+        let mut f = rustc_hash::FxHasher::default();
         v.hash(&mut f);
         f.finish()
     }

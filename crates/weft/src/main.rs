@@ -144,6 +144,14 @@ struct LimitArgs {
     /// loom (an independent oracle for small scenarios; see docs/testing.md).
     #[arg(long, default_value = "default", value_parser = ["default", "reference", "loom"])]
     engine: String,
+    /// Turn off the partial-order reduction (see docs/semantics.md); the
+    /// verdict is the same, only slower.
+    #[arg(long)]
+    no_reduction: bool,
+    /// How visited states are remembered: whole (`exact`), or as 128-bit
+    /// fingerprints (a few bytes each, with a reported collision bound).
+    #[arg(long, default_value = "exact", value_parser = ["exact", "fingerprint"])]
+    visited: String,
 }
 
 impl LimitArgs {
@@ -164,6 +172,11 @@ impl LimitArgs {
                 "reference" => weft_check::Engine::Reference,
                 "loom" => weft_check::Engine::Loom,
                 _ => weft_check::Engine::Default,
+            },
+            no_reduction: self.no_reduction,
+            visited: match self.visited.as_str() {
+                "fingerprint" => weft_check::Visited::Fingerprint,
+                _ => weft_check::Visited::Exact,
             },
             progress: None,
         })

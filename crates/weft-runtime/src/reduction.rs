@@ -1,0 +1,402 @@
+//! Partial-order reduction: which threads must move from a state, so that
+//! steps that cannot interfere are not tried in every order.
+//!
+//! The method is the classic *stubborn set* construction, at the
+//! granularity of threads (Valmari; Godefroid's persistent sets). Start
+//! from one enabled thread and close the set under one rule: for every
+//! thread `t` in the set, every thread `u` outside it that **could ever**
+//! touch something `t`'s next step touches joins the set. For an enabled
+//! `t` this keeps every step that could interfere with `t`'s step inside
+//! the set; for a blocked `t` it brings in every thread that could unblock
+//! it (to release a lock, `u` must be able to reach the lock). The enabled
+//! threads of the closed set form a persistent set: no sequence of steps
+//! by the threads left out can interfere with, enable or disable what the
+//! set does, so exploring only the set's steps from this state keeps every
+//! deadlock and, with the explorer's cycle proviso, every reachable
+//! sequence of each thread's own events (so every race, exception,
+//! assertion and lock-order edge; see docs/ARCHITECTURE.md).
+//!
+//! What a step touches is read off the instruction it is poised at (its
+//! operands, the global it names) before it runs; what a thread *could
+//! ever* touch is everything reachable from its frames, its pending call,
+//! its thread object and the globals its code (and any function it can
+//! reach) names. A thread can only come to reach an object through another
+//! thread that already reaches it, and that thread is then in the set too,
+//! so reachability from the current state is a sound bound on the future.
+//!
+//! Two effects are only known once a step has run, and are checked then
+//! ([`after_step_conflicts`]): allocating (object ids and race-tracking
+//! agents are handed out in order, so two allocations do not commute) and
+//! ending the thread (observable through its `Thread` object).
+//!
+//! The reduction is off, and every thread's step is taken, where this
+//! reasoning does not cover the program: with `invariants` (a state
+//! property over globals), while a daemon thread is alive (the program may
+//! end under it), past 63 race-tracking agents (shared agents couple
+//! unrelated objects), and for programs that read barrier or thread
+//! attributes or assign thread attributes outside a step.
+
+use weft_model::{Attr, Builtin, FuncId, GlobalKind, Instr, Method, Program};
+
+use crate::machine::Machine;
+use crate::state::{Object, Pending, State};
+use crate::value::{ObjId, Tid, Value};
+
+/// What a step touches, as far as other threads are concerned.
+#[derive(Default)]
+struct Footprint {
+    /// Everything: the step's effect is not described precisely.
+    all: bool,
+    objects: Vec<ObjId>,
+    globals: Vec<u32>,
+    /// Waits for this thread to end.
+    joins: Option<Tid>,
+}
+
+/// What a thread could ever touch: bit sets over objects and globals.
+struct Reach {
+    objects: Vec<u64>,
+    globals: Vec<u64>,
+}
+
+fn bit(set: &[u64], i: usize) -> bool {
+    set.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+fn set_bit(set: &mut Vec<u64>, i: usize) -> bool {
+    if set.len() <= i / 64 {
+        set.resize(i / 64 + 1, 0);
+    }
+    let had = set[i / 64] & (1 << (i % 64)) != 0;
+    set[i / 64] |= 1 << (i % 64);
+    !had
+}
+
+/// Per-program facts the reduction needs, computed once.
+pub struct Reducer {
+    /// Shared globals named by each function's code.
+    names: Vec<Vec<u32>>,
+    /// The reduction does not apply to this program at all.
+    off: bool,
+}
+
+impl Reducer {
+    pub fn new(prog: &Program) -> Reducer {
+        let mut off = !prog.invariants.is_empty();
+        let names = prog
+            .functions
+            .iter()
+            .map(|f| {
+                let mut gs = Vec::new();
+                for i in &f.code {
+                    match i {
+                        Instr::LoadGlobal(g, _)
+                        | Instr::StoreGlobal(g, _)
+                        | Instr::DeleteGlobal(g) => {
+                            if !gs.contains(g) {
+                                gs.push(*g);
+                            }
+                        }
+                        Instr::StoreAttr(_)
+                        | Instr::LoadAttr(Attr::NWaiting | Attr::Broken | Attr::Ident) => {
+                            off = true;
+                        }
+                        _ => {}
+                    }
+                }
+                gs
+            })
+            .collect();
+        Reducer { names, off }
+    }
+
+    /// A persistent set of threads from `s`, given which threads are
+    /// enabled; `None` when every enabled thread must move (the reduction
+    /// does not apply here, or no smaller set exists).
+    pub fn persistent(&self, m: &Machine, s: &State, enabled: &[bool]) -> Option<Vec<Tid>> {
+        let live: Vec<Tid> = (0..s.threads.len() as Tid)
+            .filter(|&t| !s.threads[t as usize].done)
+            .collect();
+        if self.off
+            || s.agents > 63
+            || enabled.iter().filter(|&&e| e).count() < 2
+            || live.iter().any(|&t| s.threads[t as usize].daemon)
+        {
+            return None;
+        }
+        let reach: Vec<Option<Reach>> = (0..s.threads.len() as Tid)
+            .map(|t| (!s.threads[t as usize].done).then(|| self.reach(s, t)))
+            .collect();
+        let prints: Vec<Footprint> = (0..s.threads.len() as Tid)
+            .map(|t| footprint(m, s, t))
+            .collect();
+        let mut best: Option<Vec<Tid>> = None;
+        for seed in (0..enabled.len()).filter(|&t| enabled[t]) {
+            let set = closure(seed as Tid, &live, &prints, &reach);
+            let moving: Vec<Tid> = set.into_iter().filter(|&t| enabled[t as usize]).collect();
+            if best.as_ref().is_none_or(|b| moving.len() < b.len()) {
+                best = Some(moving);
+            }
+        }
+        best.filter(|b| b.len() < enabled.iter().filter(|&&e| e).count())
+    }
+
+    /// Everything thread `tid` could ever touch.
+    fn reach(&self, s: &State, tid: Tid) -> Reach {
+        let mut r = Reach {
+            objects: Vec::new(),
+            globals: Vec::new(),
+        };
+        let mut funcs: Vec<FuncId> = Vec::new();
+        let mut seen_funcs: Vec<u64> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let th = &s.threads[tid as usize];
+        values.push(Value::Obj(th.obj));
+        for f in &th.frames {
+            funcs.push(f.func);
+            values.extend(f.locals.iter().cloned());
+            values.extend(f.stack.iter().cloned());
+            values.extend(f.handling.iter().cloned());
+        }
+        if let Some(p) = th.pending {
+            values.push(Value::Obj(pending_object(p)));
+        }
+        loop {
+            if let Some(v) = values.pop() {
+                self.visit(s, v, &mut r, &mut values, &mut funcs);
+            } else if let Some(f) = funcs.pop() {
+                if !set_bit(&mut seen_funcs, f as usize) {
+                    continue;
+                }
+                for &g in &self.names[f as usize] {
+                    if set_bit(&mut r.globals, g as usize) {
+                        values.push(s.globals[g as usize].clone());
+                    }
+                }
+            } else {
+                break;
+            }
+        }
+        r
+    }
+
+    fn visit(
+        &self,
+        s: &State,
+        v: Value,
+        r: &mut Reach,
+        values: &mut Vec<Value>,
+        funcs: &mut Vec<FuncId>,
+    ) {
+        match v {
+            Value::Obj(id) => {
+                if !set_bit(&mut r.objects, id as usize) {
+                    return;
+                }
+                match s.obj(id) {
+                    Object::List(items) => values.extend(items.iter().cloned()),
+                    Object::Dict(items) => {
+                        for (k, v) in items {
+                            values.push(k.clone());
+                            values.push(v.clone());
+                        }
+                    }
+                    Object::Queue(q) => values.extend(q.items.iter().cloned()),
+                    Object::Condition(c) => values.push(Value::Obj(c.lock)),
+                    Object::Thread(t) => {
+                        values.push(t.target.clone());
+                        values.extend(t.args.iter().cloned());
+                        values.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
+                    }
+                    Object::Lock(_)
+                    | Object::RLock(_)
+                    | Object::Semaphore(_)
+                    | Object::Event(_)
+                    | Object::Barrier(_) => {}
+                }
+            }
+            Value::Func(f) => funcs.push(f),
+            Value::Tuple(items) | Value::SeqIter(items, _) => values.extend(items.iter().cloned()),
+            _ => {}
+        }
+    }
+}
+
+fn pending_object(p: Pending) -> ObjId {
+    match p {
+        Pending::CondWait { cond, .. } => cond,
+        Pending::EventWait { event, .. } => event,
+        Pending::BarrierWait { barrier, .. } => barrier,
+    }
+}
+
+/// Close `{seed}` under "could touch what a member's next step touches".
+fn closure(seed: Tid, live: &[Tid], prints: &[Footprint], reach: &[Option<Reach>]) -> Vec<Tid> {
+    let mut set = vec![seed];
+    let mut i = 0;
+    while i < set.len() {
+        let t = set[i] as usize;
+        i += 1;
+        let fp = &prints[t];
+        for &u in live {
+            if set.contains(&u) {
+                continue;
+            }
+            let Some(ru) = &reach[u as usize] else {
+                continue;
+            };
+            let conflicts = fp.all
+                || fp.joins == Some(u)
+                || fp.objects.iter().any(|&o| bit(&ru.objects, o as usize))
+                || fp.globals.iter().any(|&g| bit(&ru.globals, g as usize));
+            if conflicts {
+                set.push(u);
+            }
+        }
+    }
+    set.sort_unstable();
+    set
+}
+
+/// What `tid`'s poised step touches (enabled or not: for a blocked thread,
+/// the object it waits on, which whoever could unblock it must reach).
+fn footprint(m: &Machine, s: &State, tid: Tid) -> Footprint {
+    let all = Footprint {
+        all: true,
+        ..Footprint::default()
+    };
+    let th = &s.threads[tid as usize];
+    if th.done {
+        return Footprint::default();
+    }
+    let mut fp = Footprint::default();
+    if let Some(p) = th.pending {
+        deep(s, &Value::Obj(pending_object(p)), &mut fp);
+        return fp;
+    }
+    let Some((_, _, instr)) = m.poised(s, tid) else {
+        return Footprint::default();
+    };
+    let stack = &s.frame(tid).stack;
+    let peek = |n: usize| stack.get(stack.len().wrapping_sub(1 + n));
+    let operands = |fp: &mut Footprint, n: usize| {
+        for i in 0..n {
+            if let Some(v) = peek(i) {
+                deep(s, v, fp);
+            }
+        }
+    };
+    match instr {
+        Instr::LoadGlobal(g, _) | Instr::DeleteGlobal(g) => {
+            if m.prog.globals[g as usize].kind == GlobalKind::Shared {
+                fp.globals.push(g);
+            }
+        }
+        Instr::StoreGlobal(g, _) => {
+            fp.globals.push(g);
+            operands(&mut fp, 1);
+        }
+        Instr::Subscript(_) | Instr::DeleteSubscript | Instr::StoreSubscript(_) | Instr::Slice => {
+            operands(&mut fp, 3)
+        }
+        Instr::Compare(_) => operands(&mut fp, 2),
+        Instr::Not
+        | Instr::JumpIfFalse(_)
+        | Instr::JumpIfTrue(_)
+        | Instr::JumpIfFalseOrPop(_)
+        | Instr::JumpIfTrueOrPop(_)
+        | Instr::GetIter
+        | Instr::WithEnter
+        | Instr::WithExit => operands(&mut fp, 1),
+        Instr::Call { argc, .. } => match peek(argc as usize) {
+            Some(Value::Builtin(Builtin::Time(_))) => {}
+            Some(Value::Builtin(Builtin::Fn(_))) => operands(&mut fp, argc as usize),
+            _ => return all,
+        },
+        Instr::CallMethod { method, argc, .. } => {
+            let Some(Value::Obj(id)) = peek(argc as usize) else {
+                return all;
+            };
+            if method == Method::WaitFor {
+                // The predicate runs inside the step and may read anything.
+                return all;
+            }
+            if let Object::Thread(t) = s.obj(*id) {
+                match method {
+                    Method::Join | Method::IsAlive => {
+                        fp.objects.push(*id);
+                        fp.joins = t.tid;
+                    }
+                    _ => return all,
+                }
+            }
+            operands(&mut fp, argc as usize + 1);
+        }
+        _ => return all,
+    }
+    fp
+}
+
+/// Every object reachable from `v` joins the footprint. A `Thread` object
+/// is touched only as itself (its liveness): a step that reads a list of
+/// threads does not run their targets.
+fn deep(s: &State, v: &Value, fp: &mut Footprint) {
+    let mut stack = vec![v.clone()];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Obj(id) => {
+                if fp.objects.contains(&id) {
+                    continue;
+                }
+                fp.objects.push(id);
+                match s.obj(id) {
+                    Object::List(items) => stack.extend(items.iter().cloned()),
+                    Object::Dict(items) => {
+                        for (k, v) in items {
+                            stack.push(k.clone());
+                            stack.push(v.clone());
+                        }
+                    }
+                    Object::Queue(q) => stack.extend(q.items.iter().cloned()),
+                    Object::Condition(c) => stack.push(Value::Obj(c.lock)),
+                    _ => {}
+                }
+            }
+            Value::Tuple(items) | Value::SeqIter(items, _) => stack.extend(items.iter().cloned()),
+            _ => {}
+        }
+    }
+}
+
+/// Effects known only after the step ran that break the persistent set:
+/// it allocated (ids are handed out in order) while a thread outside the
+/// set is alive, or it ended its thread while a thread outside the set can
+/// reach the thread's `Thread` object.
+pub fn after_step_conflicts(
+    reducer: &Reducer,
+    before: &State,
+    after: &State,
+    tid: Tid,
+    set: &[Tid],
+) -> bool {
+    let outside: Vec<Tid> = (0..before.threads.len() as Tid)
+        .filter(|t| !set.contains(t) && !before.threads[*t as usize].done)
+        .collect();
+    if outside.is_empty() {
+        return false;
+    }
+    if after.heap.len() != before.heap.len()
+        || after.agents != before.agents
+        || after.thread_counter != before.thread_counter
+        || after.threads.len() != before.threads.len()
+    {
+        return true;
+    }
+    if after.threads[tid as usize].done {
+        let obj = before.threads[tid as usize].obj;
+        return outside
+            .iter()
+            .any(|&u| bit(&reducer.reach(before, u).objects, obj as usize));
+    }
+    false
+}
