@@ -165,6 +165,10 @@ fn exploration(c: &Checked, opts: Options) -> Value {
         "max_depth": st.max_depth,
         "estimated_bytes": st.estimated_bytes,
         "bytes_per_state": st.bytes_per_state,
+        "visited": st.visited.name(),
+        "collision_bound": st.collision_bound(),
+        "reduced": st.reduced,
+        "proviso_full": st.proviso_full,
     });
     if opts.timings {
         stats["elapsed_ms"] = json!(millis(st.elapsed));

@@ -87,6 +87,10 @@ fn status_text(c: &Checked) -> String {
         )),
         Status::Stopped => parts.push("stopped at the first finding".into()),
     }
+    if let Some(bound) = st.collision_bound() {
+        // As TLC does: the chance that fingerprints merged two states.
+        parts.push(format!("fingerprints, P(collision) ≤ {bound:.1e}"));
+    }
     parts.join(" · ")
 }
 
