@@ -93,3 +93,32 @@ fn fingerprints_report_their_mode_and_collision_bound() {
 fn an_unknown_visited_mode_is_a_usage_error() {
     weft(["check", "x.yaml", "--visited", "approximate"]).assert_code(2);
 }
+
+/// The whole report (findings, counterexamples, counts) is the same for
+/// any number of workers; only the `workers` count itself differs.
+#[test]
+fn workers_do_not_change_the_report() {
+    let dir = scenarios_dir().display().to_string();
+    let report = |workers: &str| {
+        let run = weft([
+            "check",
+            &dir,
+            "--format",
+            "json",
+            "--no-timings",
+            "--no-progress",
+            "--workers",
+            workers,
+        ]);
+        let mut v: Value = serde_json::from_str(&run.stdout).unwrap();
+        for s in v["scenarios"].as_array_mut().unwrap() {
+            let stats = &mut s["exploration"]["stats"];
+            assert_eq!(stats["workers"].to_string(), workers);
+            stats["workers"] = Value::Null;
+        }
+        v
+    };
+    let one = report("1");
+    assert!(one["scenarios"].as_array().unwrap().len() > 20);
+    assert_eq!(one, report("3"));
+}

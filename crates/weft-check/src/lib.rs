@@ -45,6 +45,9 @@ pub struct CheckOptions {
     pub no_reduction: bool,
     /// Whole states or fingerprints in the visited set (the default engine only).
     pub visited: Visited,
+    /// Threads expanding states (0: one per core). The results do not
+    /// depend on it.
+    pub workers: usize,
     /// Called about every 250 ms during exploration (a progress line).
     pub progress: Option<ProgressHook>,
 }
@@ -345,6 +348,10 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
             .map(|h| Box::new(move |p: &Progress| (h.0)(p)) as weft_explore::ProgressFn),
         reduce: !options.no_reduction,
         visited: options.visited,
+        workers: match options.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        },
         ..Config::default()
     };
     let outcome = match options.engine {

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
-use crate::store::{table_bytes, Interned, Store, Visited, NONE};
+use crate::parallel;
+use crate::store::{table_bytes, Interned, Key, Store, Visited, NONE};
 use crate::{Expansion, Model};
 
 /// How far to explore, and what to collect.
@@ -33,6 +34,9 @@ pub struct Config {
     /// Ask the model for reduced expansions ([`Model::expand_reduced`]),
     /// with the cycle proviso. Ignored under a preemption bound.
     pub reduce: bool,
+    /// Threads expanding states (0 or 1: the calling thread alone). The
+    /// results do not depend on it.
+    pub workers: usize,
 }
 
 impl fmt::Debug for Config {
@@ -47,6 +51,7 @@ impl fmt::Debug for Config {
             .field("progress", &self.progress.is_some())
             .field("visited", &self.visited)
             .field("reduce", &self.reduce)
+            .field("workers", &self.workers)
             .finish()
     }
 }
@@ -119,6 +124,8 @@ pub struct Stats {
     pub reduced: u64,
     /// Reduced expansions redone in full by the cycle proviso.
     pub proviso_full: u64,
+    /// Threads that expanded states.
+    pub workers: u32,
 }
 
 impl Stats {
@@ -213,6 +220,25 @@ struct Record<M: Model> {
     switches: u32,
 }
 
+/// A frontier node's state, expanded (by a worker) and ready to merge.
+struct Prepared<M: Model> {
+    state: M::State,
+    exp: Expansion<M>,
+    /// The model reduced the expansion; the cycle proviso is still to check.
+    reduced: bool,
+    /// The visited-set key of each successor, computed by the worker.
+    keys: Vec<Key>,
+    /// Each successor's id if it was already stored when the batch was
+    /// prepared (ids never change, so the merge can trust it); otherwise
+    /// the merge looks it up again, as it may have been stored since.
+    known: Vec<Option<u32>>,
+}
+
+/// Frontier nodes expanded at once when several workers run: enough to
+/// keep them busy between merges, few enough to bound the memory the
+/// prepared successors take.
+const BATCH: usize = 256;
+
 /// The search key of a bounded search: state, last thread, free.
 type BoundKey = (u32, u32, bool);
 
@@ -225,6 +251,7 @@ struct Explorer<'m, M: Model> {
     /// Fingerprint mode: the states of `nodes[cursor..]`, in order.
     frontier: VecDeque<M::State>,
     reduce: bool,
+    workers: usize,
     reduced: u64,
     proviso_full: u64,
     bound_keys: FxHashMap<BoundKey, u32>,
@@ -250,6 +277,7 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         nodes: Vec::new(),
         frontier: VecDeque::new(),
         reduce: config.reduce && config.preemption_bound.is_none(),
+        workers: config.workers.max(1),
         reduced: 0,
         proviso_full: 0,
         bound_keys: FxHashMap::default(),
@@ -308,22 +336,25 @@ impl<M: Model> Explorer<'_, M> {
             return status;
         }
 
-        let mut exp: Expansion<M> = Expansion::default();
         let mut check_every: u64 = 1;
         let mut next_check: u64 = 0;
         let mut last_check = start;
         let mut last_progress = start;
         let mut cursor: usize = 0;
         let mut last_terminal = u32::MAX;
+        let mut batch: VecDeque<Prepared<M>> = VecDeque::new();
         while cursor < self.nodes.len() {
+            if batch.is_empty() {
+                batch = self.prepare(cursor);
+            }
             let node = self.nodes[cursor];
-            let state = match self.store.get(node.state) {
-                Some(s) => s.clone(),
-                None => self
-                    .frontier
-                    .pop_front()
-                    .expect("frontier holds every unexpanded node"),
-            };
+            let Prepared {
+                state,
+                mut exp,
+                reduced,
+                mut keys,
+                mut known,
+            } = batch.pop_front().expect("a prepared node");
             if config.stop_at_first && self.best_steps <= node.depth {
                 return Status::Stopped;
             }
@@ -358,7 +389,21 @@ impl<M: Model> Explorer<'_, M> {
                 next_check = self.expansions + check_every;
             }
 
-            self.expand(&state, &node, &mut exp);
+            if reduced {
+                if self.closes_cycle(&exp, &keys, node.depth) {
+                    self.proviso_full += 1;
+                    exp = Expansion::default();
+                    self.model.expand(&state, &mut exp);
+                    keys = exp
+                        .successors
+                        .iter()
+                        .map(|s| self.store.key(&s.state))
+                        .collect();
+                    known = vec![None; keys.len()];
+                } else {
+                    self.reduced += 1;
+                }
+            }
             self.expansions += 1;
             let cur = cursor as u32;
             for f in exp.findings.drain(..) {
@@ -379,7 +424,7 @@ impl<M: Model> Explorer<'_, M> {
                 && !node.free
                 && exp.successors.iter().any(|s| s.thread == node.thread);
 
-            for succ in exp.successors.drain(..) {
+            for ((succ, key), known) in exp.successors.drain(..).zip(keys).zip(known) {
                 let switch = node.thread != NONE && succ.thread != node.thread;
                 let switches = node.switches + u32::from(switch);
                 let preemptions = node.preemptions + u32::from(switch && preempting);
@@ -403,11 +448,13 @@ impl<M: Model> Explorer<'_, M> {
                     step: Some(succ.step),
                 };
                 let model = self.model;
-                let key = self.store.key(&succ.state);
-                let stored = match self
-                    .store
-                    .intern(key, &succ.state, |s| model.state_bytes(s))
-                {
+                let interned = match known {
+                    Some(id) => Interned::Old(id),
+                    None => self
+                        .store
+                        .intern(key, &succ.state, |s| model.state_bytes(s)),
+                };
+                let stored = match interned {
                     Interned::Full => return Status::Incomplete(LimitKind::States),
                     Interned::New(id) => {
                         child.state = id;
@@ -433,41 +480,72 @@ impl<M: Model> Explorer<'_, M> {
         }
     }
 
-    /// Fill `exp` with `state`'s successors: reduced where the model can
-    /// and the cycle proviso allows, in full otherwise.
-    fn expand(&mut self, state: &M::State, node: &Node<M::Step>, exp: &mut Expansion<M>) {
-        exp.successors.clear();
-        exp.findings.clear();
-        exp.terminal = false;
-        if !self.reduce {
-            self.model.expand(state, exp);
-            return;
-        }
-        if !self.model.expand_reduced(state, exp) {
-            return;
-        }
-        // The cycle proviso: a reduced expansion with a step back to a
-        // state no deeper than this one may close a cycle of reduced
-        // states, along which a left-out step would be ignored forever.
-        // Every cycle has such a step at the state of it expanded last
-        // (breadth first, its successor on the cycle was expanded before
-        // it, so is no deeper), so expanding that state in full leaves no
-        // cycle without a full expansion.
-        let closes = exp.successors.iter().any(|succ| {
-            let key = self.store.key(&succ.state);
+    /// Expand the frontier nodes from `cursor` on: one node with a single
+    /// worker, the next [`BATCH`] nodes spread over the workers otherwise.
+    fn prepare(&mut self, cursor: usize) -> VecDeque<Prepared<M>> {
+        let n = if self.workers > 1 {
+            (self.nodes.len() - cursor).min(BATCH)
+        } else {
+            1
+        };
+        let states: Vec<M::State> = (cursor..cursor + n)
+            .map(|i| match self.store.get(self.nodes[i].state) {
+                Some(s) => s.clone(),
+                None => self
+                    .frontier
+                    .pop_front()
+                    .expect("frontier holds every unexpanded node"),
+            })
+            .collect();
+        let (model, reduce, store) = (self.model, self.reduce, &self.store);
+        // Starting threads costs more than expanding a handful of states.
+        let workers = if n >= 32 { self.workers } else { 1 };
+        let expanded = parallel::map(&states, workers, |state| {
+            let mut exp = Expansion::default();
+            let reduced = if reduce {
+                model.expand_reduced(state, &mut exp)
+            } else {
+                model.expand(state, &mut exp);
+                false
+            };
+            let keys: Vec<Key> = exp.successors.iter().map(|s| store.key(&s.state)).collect();
+            // The store is not written while workers run: probing it here
+            // takes the lookups of already stored states off the merge.
+            let known = exp
+                .successors
+                .iter()
+                .zip(&keys)
+                .map(|(s, &k)| store.lookup(k, &s.state))
+                .collect();
+            (exp, reduced, keys, known)
+        });
+        states
+            .into_iter()
+            .zip(expanded)
+            .map(|(state, (exp, reduced, keys, known))| Prepared {
+                state,
+                exp,
+                reduced,
+                keys,
+                known,
+            })
+            .collect()
+    }
+
+    /// The cycle proviso: a reduced expansion with a step back to a state
+    /// no deeper than this one may close a cycle of reduced states, along
+    /// which a left-out step would be ignored forever. Every cycle has such
+    /// a step at the state of it expanded last (breadth first, its
+    /// successor on the cycle was expanded before it, so is no deeper), so
+    /// expanding that state in full leaves no cycle without a full
+    /// expansion. Checked at merge time, against the visited set as the
+    /// sequential search has it, so workers do not change the outcome.
+    fn closes_cycle(&self, exp: &Expansion<M>, keys: &[Key], depth: u32) -> bool {
+        exp.successors.iter().zip(keys).any(|(succ, &key)| {
             self.store
                 .lookup(key, &succ.state)
-                .is_some_and(|id| self.depth_of_state(id) <= node.depth)
-        });
-        if closes {
-            self.proviso_full += 1;
-            exp.successors.clear();
-            exp.findings.clear();
-            exp.terminal = false;
-            self.model.expand(state, exp);
-        } else {
-            self.reduced += 1;
-        }
+                .is_some_and(|id| self.depth_of_state(id) <= depth)
+        })
     }
 
     /// The depth of a stored state (unbounded search: node id = state id).
@@ -630,6 +708,7 @@ impl<M: Model> Explorer<'_, M> {
             visited: self.store.mode(),
             reduced: self.reduced,
             proviso_full: self.proviso_full,
+            workers: self.workers as u32,
         };
         Outcome {
             witnesses: witnesses.into_iter().map(|(_, w)| w).collect(),

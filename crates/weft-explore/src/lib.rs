@@ -72,6 +72,7 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 mod explore;
+pub mod parallel;
 mod reference;
 mod replay;
 mod store;
@@ -83,14 +84,15 @@ pub use reference::explore_reference;
 pub use replay::replay;
 pub use store::Visited;
 
-/// A transition system to explore.
-pub trait Model {
+/// A transition system to explore. Models are shared by the explorer's
+/// worker threads, which expand states in parallel.
+pub trait Model: Sync {
     /// A complete, canonical state: two states that are `==` have the same future.
-    type State: Clone + Eq + Hash;
+    type State: Clone + Eq + Hash + Send + Sync;
     /// A scheduling decision that, applied to a state, gives one successor.
-    type Step: Copy + Eq + Hash + Debug;
+    type Step: Copy + Eq + Hash + Debug + Send;
     /// Something worth reporting, seen in a state or on a step.
-    type Finding: Clone + Debug;
+    type Finding: Clone + Debug + Send;
     /// Findings with the same key are the same finding; the explorer keeps
     /// the shortest witness per key.
     type FindingKey: Clone + Eq + Hash + Debug;

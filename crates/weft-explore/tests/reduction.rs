@@ -121,3 +121,57 @@ fn reductions_are_off_unless_asked_for() {
     assert_eq!((out.stats.reduced, out.stats.proviso_full), (0, 0));
     assert_eq!(out.witnesses.len(), 1);
 }
+
+/// Parallel expansion merges in frontier order: any number of workers
+/// gives the very same run, witnesses included, with or without reduction
+/// and in both visited modes.
+#[test]
+fn workers_do_not_change_the_result() {
+    fn same<M: Model>(m: &M, reduce: bool, visited: Visited)
+    where
+        M::State: std::fmt::Debug,
+    {
+        let run = |workers| {
+            explore(
+                m,
+                Config {
+                    workers,
+                    reduce,
+                    visited,
+                    keep_terminal_states: true,
+                    ..Config::default()
+                },
+            )
+        };
+        let one = run(1);
+        for workers in [2, 3, 8] {
+            let many = run(workers);
+            assert_eq!(many.stats.workers, workers as u32);
+            assert_eq!(one.status, many.status);
+            let counts = |o: &weft_explore::Outcome<M>| {
+                let s = &o.stats;
+                (
+                    s.states,
+                    s.nodes,
+                    s.expansions,
+                    s.transitions,
+                    s.max_depth,
+                    s.reduced,
+                )
+            };
+            assert_eq!(counts(&one), counts(&many));
+            assert_eq!(one.terminal_states, many.terminal_states);
+            assert_eq!(one.witnesses.len(), many.witnesses.len());
+            for (a, b) in one.witnesses.iter().zip(&many.witnesses) {
+                assert_eq!((&a.steps, &a.threads), (&b.steps, &b.threads));
+            }
+        }
+    }
+    for visited in [Visited::Exact, Visited::Fingerprint] {
+        // Big enough that batches are spread over the workers.
+        same(&Counter { threads: 5 }, false, visited);
+        same(&Philosophers { n: 6 }, false, visited);
+        same(&Polling, false, visited);
+        same(&Ignoring, true, visited);
+    }
+}

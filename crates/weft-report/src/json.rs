@@ -169,6 +169,7 @@ fn exploration(c: &Checked, opts: Options) -> Value {
         "collision_bound": st.collision_bound(),
         "reduced": st.reduced,
         "proviso_full": st.proviso_full,
+        "workers": st.workers,
     });
     if opts.timings {
         stats["elapsed_ms"] = json!(millis(st.elapsed));

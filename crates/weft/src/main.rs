@@ -152,6 +152,10 @@ struct LimitArgs {
     /// fingerprints (a few bytes each, with a reported collision bound).
     #[arg(long, default_value = "exact", value_parser = ["exact", "fingerprint"])]
     visited: String,
+    /// Threads that expand states (default: one per core). The result is
+    /// the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    workers: usize,
 }
 
 impl LimitArgs {
@@ -174,6 +178,7 @@ impl LimitArgs {
                 _ => weft_check::Engine::Default,
             },
             no_reduction: self.no_reduction,
+            workers: self.workers,
             visited: match self.visited.as_str() {
                 "fingerprint" => weft_check::Visited::Fingerprint,
                 _ => weft_check::Visited::Exact,
