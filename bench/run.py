@@ -4,7 +4,11 @@
 Builds weft (release), regenerates bench/families/ (gen.py), installs SPIN
 if missing, then for every instance measures, in one run:
 
-  weft            weft check --format json --no-progress      (median of --runs)
+  weft            weft check --format json --no-progress      (median of --runs;
+                  reduction on, exact visited set, weft's default workers)
+  weft-noreduce   the same with --no-reduction --workers 1     (median of --runs;
+                  the single-core raw-speed comparison)
+  weft-fp         the same with --visited fingerprint          (median of --runs)
   weft-ref        the same with --engine reference             (median of --runs)
   spin            spin -a; gcc -O2 -DSAFETY; ./pan             (pan: median of --runs;
                   generate and compile timed separately, once)
@@ -13,7 +17,8 @@ if missing, then for every instance measures, in one run:
 
 and the end-to-end time of every shipped scenario (scenarios/*.yaml).
 Prints a table per instance, checks that weft's and SPIN's verdicts agree
-(deadlock / assertion found or not), and writes bench/results/latest.json
+(deadlock / assertion found or not) and that every weft column reports the
+same verdict and findings as `weft`, and writes bench/results/latest.json
 and bench/results/latest.md.  Stdlib only.
 """
 
@@ -89,17 +94,48 @@ def med_run(samples):
 # ------------------------------------------------------------------ weft
 
 
-def weft_once(weft, yaml, engine, max_states, time_limit):
-    cmd = [weft, "check", yaml, "--format", "json", "--no-progress"]
-    if engine != "default":
-        cmd += ["--engine", engine]
-    if max_states and engine != "loom":
+# The weft columns: name -> extra arguments of `weft check`.  All run with the
+# same guards (--max-states from instances.json, --time-limit) and timing.
+WEFT_MODES = {
+    "weft": [],                                      # the default: reduction on, exact, default workers
+    "weft-noreduce": ["--no-reduction", "--workers", "1"],  # raw speed: single core, reduction off
+    "weft-fp": ["--visited", "fingerprint"],          # memory: 128-bit fingerprints
+    "weft-ref": ["--engine", "reference"],            # the unreduced reference explorer
+}
+WEFT_COLUMNS = list(WEFT_MODES)
+TOOLS = WEFT_COLUMNS + ["spin", "spin-noreduce", "loom"]
+# the weft columns whose verdict and findings must equal `weft`'s
+CROSS_CHECKED = ["weft-noreduce", "weft-fp", "weft-ref"]
+# instances where the reduction factor (weft-ref states / weft states) is to be >= 10x
+REDUCTION_TARGETS = {"counter-lock-4x3": 10, "philosophers-6": 10}
+FP_TARGET_BPS = 16
+
+
+def weft_supported_modes(weft):
+    """Drop flags (and columns) the binary does not know, so that the harness
+    still runs against an older weft."""
+    h = subprocess.run([weft, "check", "--help"], capture_output=True, text=True).stdout
+    modes = {}
+    for name, extra in WEFT_MODES.items():
+        flags = [x for x in extra if x.startswith("--")]
+        missing = [f for f in flags if f not in h]
+        if missing == ["--workers"]:  # an older single-threaded weft: already one core
+            extra = [x for x in extra if x not in ("--workers", "1")]
+        elif missing:
+            log(f"  {name}: this weft has no {' '.join(missing)}; column skipped")
+            continue
+        modes[name] = extra
+    return modes
+
+
+def weft_once(weft, yaml, tool, extra, max_states, time_limit):
+    cmd = [weft, "check", yaml, "--format", "json", "--no-progress"] + list(extra)
+    if max_states and tool != "loom":
         cmd += ["--max-states", str(max_states)]
     if time_limit:
         cmd += ["--time-limit", str(time_limit)]
     r = run_timed(cmd, timeout=(time_limit or 600) + 60)
-    out = dict(tool={"default": "weft", "reference": "weft-ref", "loom": "loom"}[engine], wall=r["wall"],
-               rss_mb=r["rss_mb"], rc=r["rc"])
+    out = dict(tool=tool, wall=r["wall"], rss_mb=r["rss_mb"], rc=r["rc"], args=" ".join(extra))
     if r["timed_out"]:
         out.update(status="timeout", complete=False)
         return out
@@ -114,6 +150,7 @@ def weft_once(weft, yaml, engine, max_states, time_limit):
         return out
     ex = s["exploration"]
     st = ex["stats"]
+    findings = s.get("findings", [])
     out.update(
         status=ex["status"],
         complete=bool(ex["complete"]),
@@ -125,10 +162,17 @@ def weft_once(weft, yaml, engine, max_states, time_limit):
         estimated_bytes=st.get("estimated_bytes"),
         explore_s=(st["elapsed_ms"] / 1000.0) if st.get("elapsed_ms") is not None else None,
         sps=st.get("states_per_second"),
-        kinds=sorted({f["kind"] for f in s.get("findings", [])}),
+        kinds=sorted({f["kind"] for f in findings}),
+        findings=sorted(([f["kind"], f.get("subject")] for f in findings), key=lambda x: json.dumps(x)),
         mismatch=s.get("mismatch"),
+        # newer stats fields; absent from older weft builds
+        workers=st.get("workers"),
+        visited=st.get("visited"),
+        reduced=st.get("reduced"),
+        proviso_full=st.get("proviso_full"),
+        collision_bound=st.get("collision_bound"),
     )
-    if engine == "loom":
+    if tool == "loom":
         out["executions"] = st["states"]  # loom reports executions in the states field
         out["states"] = None
         out["transitions"] = None

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
-use crate::parallel;
+use crate::parallel::{self, Claims};
 use crate::store::{table_bytes, Interned, Key, Store, Visited, NONE};
 use crate::{Expansion, Model};
 
@@ -228,16 +228,72 @@ struct Prepared<M: Model> {
     reduced: bool,
     /// The visited-set key of each successor, computed by the worker.
     keys: Vec<Key>,
-    /// Each successor's id if it was already stored when the batch was
-    /// prepared (ids never change, so the merge can trust it); otherwise
-    /// the merge looks it up again, as it may have been stored since.
-    known: Vec<Option<u32>>,
 }
 
 /// Frontier nodes expanded at once when several workers run: enough to
 /// keep them busy between merges, few enough to bound the memory the
 /// prepared successors take.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
+
+/// One node's expansion, as a worker computes it: the successors, whether
+/// the model reduced them, and their visited-set keys. Depends on nothing
+/// but the state.
+fn expand_one<M: Model>(
+    model: &M,
+    reduce: bool,
+    mode: Visited,
+    state: &M::State,
+) -> (Expansion<M>, bool, Vec<Key>) {
+    let mut exp = Expansion::default();
+    let reduced = if reduce {
+        model.expand_reduced(state, &mut exp)
+    } else {
+        model.expand(state, &mut exp);
+        false
+    };
+    let keys = exp
+        .successors
+        .iter()
+        .map(|s| Key::of(mode, &s.state))
+        .collect();
+    (exp, reduced, keys)
+}
+
+/// Expansions of `states` claimed in any order, back in frontier order.
+fn collect_in_order<M: Model>(
+    states: Vec<M::State>,
+    expanded: Vec<(usize, (Expansion<M>, bool, Vec<Key>))>,
+) -> Vec<Prepared<M>> {
+    let mut slots: Vec<Option<(Expansion<M>, bool, Vec<Key>)>> =
+        (0..states.len()).map(|_| None).collect();
+    for (i, e) in expanded {
+        slots[i] = Some(e);
+    }
+    states
+        .into_iter()
+        .zip(slots)
+        .map(|(state, slot)| {
+            let (exp, reduced, keys) = slot.expect("every node expanded");
+            Prepared {
+                state,
+                exp,
+                reduced,
+                keys,
+            }
+        })
+        .collect()
+}
+
+/// The clock and counters of the search loop.
+struct Clock {
+    start: Instant,
+    check_every: u64,
+    next_check: u64,
+    last_check: Instant,
+    last_progress: Instant,
+    /// The last state recorded as terminal (u32::MAX: none).
+    last_terminal: u32,
+}
 
 /// The search key of a bounded search: state, last thread, free.
 type BoundKey = (u32, u32, bool);
@@ -336,143 +392,72 @@ impl<M: Model> Explorer<'_, M> {
             return status;
         }
 
-        let mut check_every: u64 = 1;
-        let mut next_check: u64 = 0;
-        let mut last_check = start;
-        let mut last_progress = start;
+        let mut clock = Clock {
+            start,
+            check_every: 1,
+            next_check: 0,
+            last_check: start,
+            last_progress: start,
+            last_terminal: u32::MAX,
+        };
         let mut cursor: usize = 0;
-        let mut last_terminal = u32::MAX;
-        let mut batch: VecDeque<Prepared<M>> = VecDeque::new();
+        let mut batch: Vec<Prepared<M>> = Vec::new();
         while cursor < self.nodes.len() {
             if batch.is_empty() {
-                batch = self.prepare(cursor);
+                // Nothing expanded ahead (the start, or the frontier was
+                // empty when the last batch began): expand now.
+                let n = if self.workers > 1 { BATCH } else { 1 };
+                let states = self.take_states(cursor, n);
+                batch = self.expand_states(states, self.workers);
             }
-            let node = self.nodes[cursor];
-            let Prepared {
-                state,
-                mut exp,
-                reduced,
-                mut keys,
-                mut known,
-            } = batch.pop_front().expect("a prepared node");
-            if config.stop_at_first && self.best_steps <= node.depth {
-                return Status::Stopped;
-            }
-            if self.expansions >= next_check {
-                let now = Instant::now();
-                let elapsed = now - start;
-                if config.time_limit.is_some_and(|t| elapsed >= t) {
-                    return Status::Incomplete(LimitKind::Time);
-                }
-                if let Some(progress) = config.progress.as_mut() {
-                    if now - last_progress >= Duration::from_millis(250) {
-                        last_progress = now;
-                        progress(&Progress {
-                            states: self.store.len() as u64,
-                            transitions: self.transitions,
-                            depth: node.depth,
-                            frontier: (self.nodes.len() - cursor) as u64,
-                            estimated_bytes: self.peak_bytes,
-                            elapsed,
-                        });
-                    }
-                }
-                // Aim for a clock read every few milliseconds, at most every
-                // 1024 expansions, whatever an expansion costs.
-                let since = now - last_check;
-                if since < Duration::from_millis(2) && check_every < 1024 {
-                    check_every *= 2;
-                } else if since > Duration::from_millis(20) && check_every > 1 {
-                    check_every /= 2;
-                }
-                last_check = now;
-                next_check = self.expansions + check_every;
-            }
-
-            if reduced {
-                if self.closes_cycle(&exp, &keys, node.depth) {
-                    self.proviso_full += 1;
-                    exp = Expansion::default();
-                    self.model.expand(&state, &mut exp);
-                    keys = exp
-                        .successors
-                        .iter()
-                        .map(|s| self.store.key(&s.state))
-                        .collect();
-                    known = vec![None; keys.len()];
-                } else {
-                    self.reduced += 1;
-                }
-            }
-            self.expansions += 1;
-            let cur = cursor as u32;
-            for f in exp.findings.drain(..) {
-                self.record(f, cur, None, node.depth, node.switches);
-            }
-            if config.keep_terminal_states
-                && (exp.terminal || exp.successors.is_empty())
-                && (last_terminal == u32::MAX || last_terminal < node.state)
-            {
-                // First expansions happen in increasing state-id order, so
-                // a state expanded again (bounded search) is never re-added.
-                last_terminal = node.state;
-                terminal_states.push(state.clone());
-            }
-            // Whether switching away from the last thread is a preemption.
-            let preempting = self.bound.is_some()
-                && node.thread != NONE
-                && !node.free
-                && exp.successors.iter().any(|s| s.thread == node.thread);
-
-            for ((succ, key), known) in exp.successors.drain(..).zip(keys).zip(known) {
-                let switch = node.thread != NONE && succ.thread != node.thread;
-                let switches = node.switches + u32::from(switch);
-                let preemptions = node.preemptions + u32::from(switch && preempting);
-                if self.bound.is_some_and(|b| preemptions > b) {
-                    self.pruned += 1;
-                    continue;
-                }
-                self.transitions += 1;
-                let depth = node.depth + 1;
-                for f in succ.findings {
-                    self.record(f, cur, Some((succ.step, succ.thread)), depth, switches);
-                }
-                let mut child = Node {
-                    parent: cur,
-                    state: 0,
-                    depth,
-                    switches,
-                    thread: succ.thread,
-                    preemptions,
-                    free: succ.yielded || succ.stopped,
-                    step: Some(succ.step),
-                };
-                let model = self.model;
-                let interned = match known {
-                    Some(id) => Interned::Old(id),
-                    None => self
-                        .store
-                        .intern(key, &succ.state, |s| model.state_bytes(s)),
-                };
-                let stored = match interned {
-                    Interned::Full => return Status::Incomplete(LimitKind::States),
-                    Interned::New(id) => {
-                        child.state = id;
-                        self.add_node(child, succ.state);
-                        true
-                    }
-                    Interned::Old(id) => {
-                        child.state = id;
-                        self.reach_old(child, cursor, succ.state)
-                    }
-                };
-                if stored {
-                    if let Some(status) = self.check_memory() {
+            // While this batch is merged, the helpers expand the next one:
+            // frontier nodes that already exist, after the batch.
+            let ahead = if self.workers > 1 {
+                self.take_states(cursor + batch.len(), BATCH)
+            } else {
+                Vec::new()
+            };
+            if ahead.is_empty() {
+                for p in std::mem::take(&mut batch) {
+                    if let Err(status) =
+                        self.merge_node(cursor, p, config, &mut clock, terminal_states)
+                    {
                         return status;
                     }
+                    cursor += 1;
                 }
+                continue;
             }
-            cursor += 1;
+            let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
+            let claims: Claims = Claims::new(ahead.len());
+            let work = || {
+                let mut done = Vec::new();
+                while let Some(i) = claims.claim() {
+                    done.push((i, expand_one(model, reduce, mode, &ahead[i])));
+                }
+                done
+            };
+            let (merged, expanded) = std::thread::scope(|scope| {
+                let helpers: Vec<_> = (1..self.workers).map(|_| scope.spawn(work)).collect();
+                let mut merged = Ok(());
+                for p in std::mem::take(&mut batch) {
+                    merged = self.merge_node(cursor, p, config, &mut clock, terminal_states);
+                    if merged.is_err() {
+                        break;
+                    }
+                    cursor += 1;
+                }
+                // Done merging: help with the rest of the next batch.
+                let mut expanded = work();
+                for h in helpers {
+                    expanded.extend(h.join().expect("an expansion worker panicked"));
+                }
+                (merged, expanded)
+            });
+            if let Err(status) = merged {
+                return status;
+            }
+            batch = collect_in_order(ahead, expanded);
         }
         match self.bound {
             Some(b) if self.pruned > 0 => Status::Bounded { preemptions: b },
@@ -480,15 +465,144 @@ impl<M: Model> Explorer<'_, M> {
         }
     }
 
-    /// Expand the frontier nodes from `cursor` on: one node with a single
-    /// worker, the next [`BATCH`] nodes spread over the workers otherwise.
-    fn prepare(&mut self, cursor: usize) -> VecDeque<Prepared<M>> {
-        let n = if self.workers > 1 {
-            (self.nodes.len() - cursor).min(BATCH)
-        } else {
-            1
-        };
-        let states: Vec<M::State> = (cursor..cursor + n)
+    /// Merge one expanded frontier node (`self.nodes[cursor]`) into the
+    /// search, exactly as the sequential search does.
+    fn merge_node(
+        &mut self,
+        cursor: usize,
+        prepared: Prepared<M>,
+        config: &mut Config,
+        clock: &mut Clock,
+        terminal_states: &mut Vec<M::State>,
+    ) -> Result<(), Status> {
+        let node = self.nodes[cursor];
+        let Prepared {
+            state,
+            mut exp,
+            reduced,
+            mut keys,
+        } = prepared;
+        if config.stop_at_first && self.best_steps <= node.depth {
+            return Err(Status::Stopped);
+        }
+        if self.expansions >= clock.next_check {
+            let now = Instant::now();
+            let elapsed = now - clock.start;
+            if config.time_limit.is_some_and(|t| elapsed >= t) {
+                return Err(Status::Incomplete(LimitKind::Time));
+            }
+            if let Some(progress) = config.progress.as_mut() {
+                if now - clock.last_progress >= Duration::from_millis(250) {
+                    clock.last_progress = now;
+                    progress(&Progress {
+                        states: self.store.len() as u64,
+                        transitions: self.transitions,
+                        depth: node.depth,
+                        frontier: (self.nodes.len() - cursor) as u64,
+                        estimated_bytes: self.peak_bytes,
+                        elapsed,
+                    });
+                }
+            }
+            // Aim for a clock read every few milliseconds, at most every
+            // 1024 expansions, whatever an expansion costs.
+            let since = now - clock.last_check;
+            if since < Duration::from_millis(2) && clock.check_every < 1024 {
+                clock.check_every *= 2;
+            } else if since > Duration::from_millis(20) && clock.check_every > 1 {
+                clock.check_every /= 2;
+            }
+            clock.last_check = now;
+            clock.next_check = self.expansions + clock.check_every;
+        }
+
+        if reduced {
+            if self.closes_cycle(&exp, &keys, node.depth) {
+                self.proviso_full += 1;
+                exp = Expansion::default();
+                self.model.expand(&state, &mut exp);
+                keys = exp
+                    .successors
+                    .iter()
+                    .map(|s| self.store.key(&s.state))
+                    .collect();
+            } else {
+                self.reduced += 1;
+            }
+        }
+        self.expansions += 1;
+        let cur = cursor as u32;
+        for f in exp.findings.drain(..) {
+            self.record(f, cur, None, node.depth, node.switches);
+        }
+        if config.keep_terminal_states
+            && (exp.terminal || exp.successors.is_empty())
+            && (clock.last_terminal == u32::MAX || clock.last_terminal < node.state)
+        {
+            // First expansions happen in increasing state-id order, so
+            // a state expanded again (bounded search) is never re-added.
+            clock.last_terminal = node.state;
+            terminal_states.push(state.clone());
+        }
+        // Whether switching away from the last thread is a preemption.
+        let preempting = self.bound.is_some()
+            && node.thread != NONE
+            && !node.free
+            && exp.successors.iter().any(|s| s.thread == node.thread);
+
+        for (succ, key) in exp.successors.drain(..).zip(keys) {
+            let switch = node.thread != NONE && succ.thread != node.thread;
+            let switches = node.switches + u32::from(switch);
+            let preemptions = node.preemptions + u32::from(switch && preempting);
+            if self.bound.is_some_and(|b| preemptions > b) {
+                self.pruned += 1;
+                continue;
+            }
+            self.transitions += 1;
+            let depth = node.depth + 1;
+            for f in succ.findings {
+                self.record(f, cur, Some((succ.step, succ.thread)), depth, switches);
+            }
+            let mut child = Node {
+                parent: cur,
+                state: 0,
+                depth,
+                switches,
+                thread: succ.thread,
+                preemptions,
+                free: succ.yielded || succ.stopped,
+                step: Some(succ.step),
+            };
+            let model = self.model;
+            let stored = match self
+                .store
+                .intern(key, &succ.state, |s| model.state_bytes(s))
+            {
+                Interned::Full => return Err(Status::Incomplete(LimitKind::States)),
+                Interned::New(id) => {
+                    child.state = id;
+                    self.add_node(child, succ.state);
+                    true
+                }
+                Interned::Old(id) => {
+                    child.state = id;
+                    self.reach_old(child, cursor, succ.state)
+                }
+            };
+            if stored {
+                if let Some(status) = self.check_memory() {
+                    return Err(status);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The states of the frontier nodes `from..from + n` (fewer if the
+    /// frontier is shorter), in order.
+    fn take_states(&mut self, from: usize, n: usize) -> Vec<M::State> {
+        let to = self.nodes.len().min(from + n);
+        (from..to)
             .map(|i| match self.store.get(self.nodes[i].state) {
                 Some(s) => s.clone(),
                 None => self
@@ -496,38 +610,23 @@ impl<M: Model> Explorer<'_, M> {
                     .pop_front()
                     .expect("frontier holds every unexpanded node"),
             })
-            .collect();
-        let (model, reduce, store) = (self.model, self.reduce, &self.store);
+            .collect()
+    }
+
+    /// Expand `states` on up to `workers` threads.
+    fn expand_states(&self, states: Vec<M::State>, workers: usize) -> Vec<Prepared<M>> {
+        let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
         // Starting threads costs more than expanding a handful of states.
-        let workers = if n >= 32 { self.workers } else { 1 };
-        let expanded = parallel::map(&states, workers, |state| {
-            let mut exp = Expansion::default();
-            let reduced = if reduce {
-                model.expand_reduced(state, &mut exp)
-            } else {
-                model.expand(state, &mut exp);
-                false
-            };
-            let keys: Vec<Key> = exp.successors.iter().map(|s| store.key(&s.state)).collect();
-            // The store is not written while workers run: probing it here
-            // takes the lookups of already stored states off the merge.
-            let known = exp
-                .successors
-                .iter()
-                .zip(&keys)
-                .map(|(s, &k)| store.lookup(k, &s.state))
-                .collect();
-            (exp, reduced, keys, known)
-        });
+        let workers = if states.len() >= 32 { workers } else { 1 };
+        let expanded = parallel::map(&states, workers, |s| expand_one(model, reduce, mode, s));
         states
             .into_iter()
             .zip(expanded)
-            .map(|(state, (exp, reduced, keys, known))| Prepared {
+            .map(|(state, (exp, reduced, keys))| Prepared {
                 state,
                 exp,
                 reduced,
                 keys,
-                known,
             })
             .collect()
     }

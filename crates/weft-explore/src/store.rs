@@ -79,6 +79,20 @@ struct Exact<S> {
     heads: FxHashMap<u64, u32>,
 }
 
+impl Key {
+    /// The key of `state` in a store of mode `mode`.
+    pub(crate) fn of<S: Hash>(mode: Visited, state: &S) -> Key {
+        match mode {
+            Visited::Exact => {
+                let mut hasher = FxHasher::default();
+                state.hash(&mut hasher);
+                Key::Hash(hasher.finish())
+            }
+            Visited::Fingerprint => Key::Fingerprint(fingerprint(state)),
+        }
+    }
+}
+
 /// The 128-bit fingerprint of a value.
 pub(crate) fn fingerprint<S: Hash>(s: &S) -> u128 {
     let mut h = Xxh3Default::new();
@@ -125,13 +139,7 @@ impl<S: Eq + Hash> Store<S> {
     }
 
     pub(crate) fn key(&self, state: &S) -> Key {
-        if self.exact.is_some() {
-            let mut hasher = FxHasher::default();
-            state.hash(&mut hasher);
-            Key::Hash(hasher.finish())
-        } else {
-            Key::Fingerprint(fingerprint(state))
-        }
+        Key::of(self.mode(), state)
     }
 
     /// The id of `state`, if it is stored.

@@ -118,11 +118,17 @@ pub struct ThreadModel<'p> {
     /// Every distinct thread and object seen, so that equal parts of
     /// different states share one allocation (memory, and pointer-fast
     /// comparisons).
-    parts: Mutex<Interner>,
+    parts: Interner,
+}
+
+/// The parts seen so far, in shards chosen by a part's hash so that the
+/// explorer's workers seldom wait for each other.
+struct Interner {
+    shards: Vec<Mutex<Shard>>,
 }
 
 #[derive(Default)]
-struct Interner {
+struct Shard {
     threads: FxHashSet<Part<ThreadState>>,
     objects: FxHashSet<Part<HeapObj>>,
     globals: FxHashSet<Part<Vec<Value>>>,
@@ -130,47 +136,56 @@ struct Interner {
     heaps: FxHashSet<Part<Vec<Part<HeapObj>>>>,
 }
 
-/// Replace `part` by the equal part already known, or remember it.
-fn intern_one<T: Eq + std::hash::Hash>(set: &mut FxHashSet<Part<T>>, part: &mut Part<T>) {
-    match set.get(part) {
-        Some(known) => *part = known.clone(),
-        None => {
-            set.insert(part.clone());
+const SHARDS: usize = 64;
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
         }
     }
 }
 
-fn intern_in<T: Eq + std::hash::Hash>(
-    set: &mut FxHashSet<Part<T>>,
-    parent: &Part<T>,
-    part: &mut Part<T>,
-) {
-    if !Part::ptr_eq(parent, part) {
-        intern_one(set, part);
-    }
-}
-
 impl Interner {
+    /// Replace `part` by the equal part already known, or remember it.
+    fn one<T: Eq + std::hash::Hash>(
+        &self,
+        set: fn(&mut Shard) -> &mut FxHashSet<Part<T>>,
+        part: &mut Part<T>,
+    ) {
+        let shard = (part.hash128() >> 64) as usize % SHARDS;
+        let mut shard = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        let set = set(&mut shard);
+        match set.get(part) {
+            Some(known) => *part = known.clone(),
+            None => {
+                set.insert(part.clone());
+            }
+        }
+    }
+
     /// Replace the parts of `s` that changed from `parent` by their interned copies.
-    fn intern(&mut self, parent: &State, s: &mut State) {
-        intern_in(&mut self.globals, &parent.globals, &mut s.globals);
+    fn intern(&self, parent: &State, s: &mut State) {
+        if !Part::ptr_eq(&parent.globals, &s.globals) {
+            self.one(|sh| &mut sh.globals, &mut s.globals);
+        }
         if !Part::ptr_eq(&parent.threads, &s.threads) {
             let threads = s.threads.make_mut();
             for (i, t) in threads.iter_mut().enumerate() {
                 if !parent.threads.get(i).is_some_and(|p| Part::ptr_eq(p, t)) {
-                    intern_one(&mut self.threads, t);
+                    self.one(|sh| &mut sh.threads, t);
                 }
             }
-            intern_one(&mut self.thread_sets, &mut s.threads);
+            self.one(|sh| &mut sh.thread_sets, &mut s.threads);
         }
         if !Part::ptr_eq(&parent.heap, &s.heap) {
             let heap = s.heap.make_mut();
             for (i, o) in heap.iter_mut().enumerate() {
                 if !parent.heap.get(i).is_some_and(|p| Part::ptr_eq(p, o)) {
-                    intern_one(&mut self.objects, o);
+                    self.one(|sh| &mut sh.objects, o);
                 }
             }
-            intern_one(&mut self.heaps, &mut s.heap);
+            self.one(|sh| &mut sh.heaps, &mut s.heap);
         }
     }
 }
@@ -181,7 +196,7 @@ impl<'p> ThreadModel<'p> {
             reducer: Reducer::new(machine.prog),
             machine,
             options,
-            parts: Mutex::new(Interner::default()),
+            parts: Interner::default(),
         }
     }
 
@@ -347,10 +362,7 @@ impl ThreadModel<'_> {
             let mut cx = Ctx::default();
             m.step(&mut s, tid, choice, &mut cx);
             if !self.options.no_part_sharing {
-                self.parts
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .intern(state, &mut s);
+                self.parts.intern(state, &mut s);
             }
             let mut findings = Vec::new();
             let yielded = cx.yielded;
