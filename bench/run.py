@@ -284,21 +284,33 @@ def fmt_ratio(x, prefix=""):
     return "-" if x is None else f"{prefix}{x:.3g}×"
 
 
+def done(m):
+    """The run explored everything (no limit, no timeout, no error)."""
+    return bool(m and m.get("complete") and not m.get("inconclusive"))
+
+
 def row_of(m):
     if m is None:
         return None
     status = m.get("status", "?")
     if m.get("inconclusive"):
         status = "limit"
-    note = ""
-    if m["tool"] in ("weft", "weft-ref", "loom") and m.get("inconclusive"):
-        note = m["inconclusive"]
+    note = []
+    if m["tool"].startswith("weft"):
+        if m.get("inconclusive"):
+            note.append(m["inconclusive"])
+        if m.get("workers"):
+            note.append(f"{m['workers']} worker{'s' if m['workers'] != 1 else ''}")
+        if m.get("collision_bound") is not None:
+            note.append(f"collision ≤ {m['collision_bound']:.1e}")
     if m["tool"].startswith("spin") and m.get("generate_s") is not None:
-        note = f"gen {m['generate_s']:.2f}s + cc {m['compile_s']:.2f}s"
+        note.append(f"gen {m['generate_s']:.2f}s + cc {m['compile_s']:.2f}s")
     if m["tool"] == "loom":
-        note = (f"{fmt_int(m.get('executions'))} executions; " + (m.get("inconclusive") or "complete")).strip()
+        note = [(f"{fmt_int(m.get('executions'))} executions; " + (m.get("inconclusive") or "complete")).strip()]
+    if m.get("status") == "error" and m.get("error"):
+        note.append(m["error"].strip().splitlines()[-1][:80])
     return [m["tool"], status, fmt_int(m.get("states")), fmt_int(m.get("transitions")), fmt_sps(m.get("sps")),
-            fmt_f(m.get("rss_mb"), 1), fmt_f(m.get("wall")), bps(m), note]
+            fmt_f(m.get("rss_mb"), 1), fmt_f(m.get("wall")), bps(m), "; ".join(note)]
 
 
 def bps(m):
@@ -349,6 +361,56 @@ def verdict_check(inst, res):
     return notes
 
 
+def findings_of(m):
+    return {json.dumps(f, sort_keys=True) for f in m["findings"]}
+
+
+def cross_check(res):
+    """Every other weft column against `weft`: the same verdict and the same
+    findings (kind + subject).  Returns (problems, info): problems are `!!!!`
+    lines; info says what could not be compared (both runs stopped early).
+
+    When both runs are complete, verdict and findings must be equal.  When only
+    one is, the other's findings must be among them (a partial exploration can
+    miss a finding, never invent one).  Two partial runs are not compared."""
+    problems, info = [], []
+    w = res.get("weft")
+    for k in CROSS_CHECKED:
+        o = res.get(k)
+        if not o:
+            continue
+        bad = [x for x in (w, o) if x and x.get("status") == "error"]
+        if not w or bad:
+            problems.append(f"{k} vs weft: not compared, " + (", ".join(f"{x['tool']} failed" for x in bad)
+                                                             or "no weft run"))
+            continue
+        if w.get("findings") is None or o.get("findings") is None:
+            info.append(f"{k}: no findings to compare ({'timeout' if 'timeout' in (w.get('status'), o.get('status')) else 'older results'})")
+            continue
+        fw, fo = findings_of(w), findings_of(o)
+        if done(w) and done(o):
+            diff = []
+            if w.get("verdict") != o.get("verdict"):
+                diff.append(f"verdict weft={w.get('verdict')} {k}={o.get('verdict')}")
+            if fw - fo:
+                diff.append("only in weft: " + ", ".join(sorted(fw - fo)))
+            if fo - fw:
+                diff.append(f"only in {k}: " + ", ".join(sorted(fo - fw)))
+            if diff:
+                problems.append(f"{k} DIFFERS from weft: " + "; ".join(diff))
+        elif done(w) or done(o):
+            full, part = (w, o) if done(w) else (o, w)
+            extra = findings_of(part) - findings_of(full)
+            if extra:
+                problems.append(f"{part['tool']} (stopped early) reports findings that the complete "
+                                f"{full['tool']} run does not: " + ", ".join(sorted(extra)))
+            else:
+                info.append(f"{k} vs weft: {part['tool']} stopped early; its findings are among the complete run's")
+        else:
+            info.append(f"{k} vs weft: not compared (both stopped early)")
+    return problems, info
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -357,9 +419,12 @@ def main():
     ap.add_argument("--full", action="store_true", help="also run the big instances (marked full-only)")
     ap.add_argument("--runs", type=int, default=3, help="repetitions per measurement; the median is reported (default 3)")
     ap.add_argument("--only", action="append", default=[], help="glob over instance names (repeatable)")
+    ap.add_argument("--weft-modes", default=",".join(WEFT_COLUMNS),
+                    help="comma-separated weft columns to run (default: all of " + ", ".join(WEFT_COLUMNS)
+                    + "); `weft` always runs")
     ap.add_argument("--no-spin", action="store_true")
     ap.add_argument("--no-loom", action="store_true")
-    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--no-reference", action="store_true", help="skip the weft-ref column")
     ap.add_argument("--no-scenarios", action="store_true", help="skip timing the shipped scenarios/")
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
     ap.add_argument("--loom-time", type=float, default=20, help="loom --time-limit in seconds (default 20)")
@@ -373,6 +438,13 @@ def main():
     if args.render:
         return rerender(args.render)
     tl = args.time_limit or (900 if args.full else 120)
+    wanted = {x.strip() for x in args.weft_modes.split(",") if x.strip()}
+    unknown = wanted - set(WEFT_COLUMNS)
+    if unknown:
+        ap.error(f"--weft-modes: unknown column(s) {', '.join(sorted(unknown))}; known: {', '.join(WEFT_COLUMNS)}")
+    wanted.add("weft")
+    if args.no_reference:
+        wanted.discard("weft-ref")
 
     # build
     target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
@@ -384,6 +456,7 @@ def main():
             sys.exit("cargo build failed")
     if not os.path.exists(weft):
         sys.exit(f"no weft binary at {weft}")
+    modes = {k: v for k, v in weft_supported_modes(weft).items() if k in wanted}
 
     # generate
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py")], check=True)
@@ -404,8 +477,10 @@ def main():
         host=platform.node(), cpus=os.cpu_count(), machine=platform.machine(),
         kernel=platform.release(), weft=weft_version, spin=spin_version, gcc=gcc_version,
         runs=args.runs, full=args.full, time_limit_s=tl, loom_time_limit_s=args.loom_time,
+        weft_columns={k: " ".join(v) for k, v in modes.items()},
     )
-    log(f"{len(instances)} instances, median of {args.runs} runs; weft={weft}; spin={spin_version or 'skipped'}")
+    log(f"{len(instances)} instances, median of {args.runs} runs; weft={weft}; columns {', '.join(modes)}; "
+        f"spin={spin_version or 'skipped'}")
 
     all_results = []
     md_sections = []
@@ -419,10 +494,9 @@ def main():
             log(f"\n=== {name}  ({inst['threads']} worker threads"
                 + (f", weft --max-states {inst['max_states']:,}" if inst.get("max_states") else "") + ")")
             res = {}
-            res["weft"] = med_run([weft_once(weft, yaml, "default", inst.get("max_states"), tl) for _ in range(args.runs)])
-            if not args.no_reference:
-                res["weft-ref"] = med_run([weft_once(weft, yaml, "reference", inst.get("max_states"), tl)
-                                           for _ in range(args.runs)])
+            for col, extra in modes.items():
+                res[col] = med_run([weft_once(weft, yaml, col, extra, inst.get("max_states"), tl)
+                                    for _ in range(args.runs)])
             if have_spin:
                 for noreduce in (False, True):
                     key = "spin-noreduce" if noreduce else "spin"
@@ -447,7 +521,7 @@ def main():
                     m["end_to_end_s"] = b["generate_s"] + b["compile_s"] + (m["wall"] or 0)
                     res[key] = m
             if not args.no_loom and inst["threads"] <= args.loom_max_threads:
-                res["loom"] = weft_once(weft, yaml, "loom", None, args.loom_time)
+                res["loom"] = weft_once(weft, yaml, "loom", ["--engine", "loom"], None, args.loom_time)
             res = {k: v for k, v in res.items() if v}
 
             text, md, notes, ratios = render_instance(inst, res)
@@ -481,7 +555,7 @@ def main():
             print(f"  worst: {worst['scenario']} {worst['wall'] * 1000:.1f} ms")
 
     summary = targets_summary(all_results, scen)
-    print("\n### targets\n" + "\n".join("- " + s for s in summary))
+    print("\n### standing against each target\n" + "\n".join("- " + s for s in summary))
     if disagreements:
         print("\n!!!!!!!! VERDICT PROBLEMS !!!!!!!!\n" + "\n".join(disagreements))
 
@@ -503,47 +577,71 @@ def render_instance(inst, res):
         if m and m.get("sps") and (m.get("explore_s") or 0) < 0.05:
             m["sps"] = None
     notes = verdict_check(inst, res)
-    w, r, s, sn, lo = (res.get(k) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom"))
+    problems, info = cross_check(res)
+    notes += problems
+    w, nr, fp, r, s, sn, lo = (res.get(k) for k in ("weft", "weft-noreduce", "weft-fp", "weft-ref", "spin",
+                                                   "spin-noreduce", "loom"))
+    g = lambda m, k: m and m.get(k)  # noqa: E731
     ratios = dict(
-        states_weft_over_spin=ratio(w and w.get("states"), s and s.get("states")),
-        states_weft_over_reference=ratio(w and w.get("states"), r and r.get("states")),
-        wall_weft_over_reference=ratio(w and w.get("wall"), r and r.get("wall")),
-        wall_weft_over_spin_pan=ratio(w and w.get("wall"), s and s.get("wall")),
-        wall_weft_over_spin_end_to_end=ratio(w and w.get("wall"), s and s.get("end_to_end_s")),
-        sps_reference_over_spin_noreduce=ratio(r and r.get("sps"), sn and sn.get("sps")),
-        sps_weft_over_spin=ratio(w and w.get("sps"), s and s.get("sps")),
-        loom_wall_over_weft_wall=ratio(lo and lo.get("wall"), w and w.get("wall")),
-        loom_complete=bool(lo and lo.get("complete") and not lo.get("inconclusive")) if lo else None,
+        sps_noreduce_over_spin_noreduce=ratio(g(nr, "sps"), g(sn, "sps")),
+        states_weft_over_spin=ratio(g(w, "states"), g(s, "states")),
+        reduction_reference_over_weft=ratio(g(r, "states"), g(w, "states")),
+        reduction_noreduce_over_weft=ratio(g(nr, "states"), g(w, "states")),
+        reduction_spin=ratio(g(sn, "states"), g(s, "states")),
+        bytes_per_state_weft=g(w, "bytes_per_state") or None,
+        bytes_per_state_fp=g(fp, "bytes_per_state") or None,
+        state_vector_spin=g(s, "state_vector"),
+        wall_weft_over_reference=ratio(g(w, "wall"), g(r, "wall")),
+        wall_weft_over_spin_pan=ratio(g(w, "wall"), g(s, "wall")),
+        wall_weft_over_spin_end_to_end=ratio(g(w, "wall"), g(s, "end_to_end_s")),
+        sps_reference_over_spin_noreduce=ratio(g(r, "sps"), g(sn, "sps")),
+        loom_wall_over_weft_wall=ratio(g(lo, "wall"), g(w, "wall")),
+        loom_complete=done(lo) if lo else None,
+        cross_check=info,
     )
-    rows = [row_of(res[k]) for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom") if k in res]
-    rline = (
-        f"ratios: states weft/spin {fmt_ratio(ratios['states_weft_over_spin'])}, "
-        f"weft/reference {fmt_ratio(ratios['states_weft_over_reference'])}; "
-        f"wall weft/reference {fmt_ratio(ratios['wall_weft_over_reference'])}, "
-        f"weft/spin-pan {fmt_ratio(ratios['wall_weft_over_spin_pan'])}, "
-        f"weft/spin-end-to-end {fmt_ratio(ratios['wall_weft_over_spin_end_to_end'])}; "
-        f"states/s reference/spin-noreduce {fmt_ratio(ratios['sps_reference_over_spin_noreduce'])}"
-        + (f"; loom/weft wall {'≥ ' if not ratios['loom_complete'] else ''}"
-           f"{fmt_ratio(ratios['loom_wall_over_weft_wall'])}" if lo else "")
-    )
+    inc = lambda *ms: "" if all(done(m) for m in ms if m) else " (incomplete)"  # noqa: E731
+    parts = [
+        f"states/s weft-noreduce/spin-noreduce {fmt_ratio(ratios['sps_noreduce_over_spin_noreduce'])}",
+        f"states weft/spin {fmt_ratio(ratios['states_weft_over_spin'])}{inc(w, s) if s else ''}",
+        f"reduction weft-ref/weft {fmt_ratio(ratios['reduction_reference_over_weft'])}{inc(w, r) if r else ''}"
+        f" (SPIN NOREDUCE/POR {fmt_ratio(ratios['reduction_spin'])})",
+        f"B/state weft {fmt_int(ratios['bytes_per_state_weft'])}, weft-fp {fmt_int(ratios['bytes_per_state_fp'])}, "
+        f"SPIN vector {fmt_int(ratios['state_vector_spin'])}",
+        f"wall weft/spin-end-to-end {fmt_ratio(ratios['wall_weft_over_spin_end_to_end'])}",
+    ]
+    if lo:
+        parts.append(f"loom/weft wall {'≥ ' if not ratios['loom_complete'] else ''}"
+                     f"{fmt_ratio(ratios['loom_wall_over_weft_wall'])}")
+    rline = "ratios: " + "; ".join(parts)
+    checked = [k for k in CROSS_CHECKED if k in res]
+    if checked:
+        rline += ("\ncross-check against weft (" + ", ".join(checked) + "): "
+                  + ("DIFFERENCES, see !!!!" if problems else "same verdict and findings")
+                  + "".join("; " + i for i in info))
+    order = ["weft", "weft-noreduce", "weft-fp", "weft-ref", "spin", "spin-noreduce", "loom"]
+    rows = [row_of(res[k]) for k in order if k in res]
     text = f"\n### {name}\n" + text_table(rows) + "\n" + rline + "".join(f"\n!!!! {name}: {n}" for n in notes)
-    md = (f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline + "\n"
+    md = (f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline.replace("\n", "  \n") + "\n"
           + "".join(f"\n**!!! {n}**\n" for n in notes))
     return text, md, notes, ratios
 
 
 def write_markdown(path, meta, all_results, scen, summary, disagreements, md_sections):
+    cols = meta.get("weft_columns") or {}
     with open(path, "w") as f:
         f.write(f"# weft benchmark results\n\n`bench/run.sh{' --full' if meta['full'] else ''}`, {meta['date']}, "
                 f"{meta['cpus']} CPUs, {meta['weft']}, {meta['spin'] or 'SPIN skipped'}, {meta['gcc']}; "
                 f"median of {meta['runs']} runs; per-run limit {meta['time_limit_s']:g} s; "
                 f"loom limit {meta['loom_time_limit_s']:g} s.\n\n")
+        if cols:
+            f.write("weft columns: " + "; ".join(f"`{k}` = `weft check{(' ' + v) if v else ''}`"
+                                                for k, v in cols.items()) + ".\n\n")
         f.write("`states/s` is states over the tool's own exploration time (weft's `elapsed_ms`, pan's "
                 "`elapsed time`; `-` when pan reports < 50 ms). `wall s` and `peak MB` cover the whole "
                 "process (`/usr/bin/time -v`). SPIN's `wall s` is pan alone; its note "
                 "gives generate + compile. `bytes/state` is weft's own estimate; for SPIN the state vector. "
                 "loom's status `limit` means it stopped at its time limit.\n\n")
-        f.write("## Summary\n\n" + summary_table(all_results) + "\n\n## Targets\n\n"
+        f.write("## Summary\n\n" + summary_table(all_results) + "\n\n## Standing against each target\n\n"
                 + "\n".join("- " + s for s in summary) + "\n")
         if disagreements:
             f.write("\n## VERDICT PROBLEMS\n\n" + "\n".join("- " + d for d in disagreements) + "\n")
@@ -567,7 +665,9 @@ def rerender(path):
         print(text)
     summary = targets_summary(d["instances"], d["scenarios"])
     d["targets"], d["disagreements"] = summary, disagreements
-    print("\n### targets\n" + "\n".join("- " + s for s in summary))
+    print("\n### standing against each target\n" + "\n".join("- " + s for s in summary))
+    if disagreements:
+        print("\n!!!!!!!! VERDICT PROBLEMS !!!!!!!!\n" + "\n".join(disagreements))
     with open(path, "w") as f:
         json.dump(d, f, indent=1, default=str)
         f.write("\n")
@@ -576,87 +676,175 @@ def rerender(path):
 
 
 def summary_table(all_results):
-    hdr = ["instance", "weft states", "weft-ref states", "SPIN states (POR)", "SPIN states (NOREDUCE)",
-           "weft wall s", "weft-ref wall s", "SPIN gen+cc+pan s", "ref states/s", "SPIN NOREDUCE states/s",
-           "weft B/state", "loom"]
+    hdr = ["instance", "weft states", "weft-noreduce states", "weft-ref states", "SPIN states (POR)",
+           "SPIN states (NOREDUCE)", "weft-ref/weft", "weft-noreduce states/s (1 core)", "SPIN NOREDUCE states/s",
+           "weft B/state", "weft-fp B/state", "SPIN vector B", "weft wall s", "SPIN gen+cc+pan s", "loom"]
     rows = []
     for e in all_results:
         r = e["results"]
-        w, rf, s, sn, lo = (r.get(k) or {} for k in ("weft", "weft-ref", "spin", "spin-noreduce", "loom"))
-        mark = lambda m: ("" if m.get("complete", True) and not m.get("inconclusive") else " (" + (m.get("status") or "?") + ")")  # noqa: E731
+        w, nr, fp, rf, s, sn, lo = (r.get(k) or {} for k in ("weft", "weft-noreduce", "weft-fp", "weft-ref", "spin",
+                                                             "spin-noreduce", "loom"))
+        mark = lambda m: "" if done(m) else " (" + ({None: "?", "complete": "incomplete"}.get(m.get("status"), m.get("status"))) + ")"  # noqa: E731
         loom = "-"
         if lo:
-            loom = (f"{lo.get('wall', 0):.1f} s" + ("" if lo.get("complete") and not lo.get("inconclusive") else " (limit)"))
+            loom = f"{lo.get('wall', 0):.1f} s" + ("" if done(lo) else " (limit)")
+        red = ratio(rf.get("states"), w.get("states"))
         rows.append([
             e["instance"]["name"] + (" !!!" if e["notes"] else ""),
             fmt_int(w.get("states")) + mark(w) if w else "-",
+            fmt_int(nr.get("states")) + mark(nr) if nr else "-",
             fmt_int(rf.get("states")) + mark(rf) if rf else "-",
             fmt_int(s.get("states")) + mark(s) if s else "-",
             fmt_int(sn.get("states")) + mark(sn) if sn else "-",
-            fmt_f(w.get("wall")), fmt_f(rf.get("wall")), fmt_f(s.get("end_to_end_s")),
-            fmt_sps(rf.get("sps")), fmt_sps(sn.get("sps")),
-            fmt_int(w.get("bytes_per_state")), loom,
+            fmt_ratio(red) + ("" if red is None or (done(w) and done(rf)) else " (incomplete)"),
+            fmt_sps(nr.get("sps")), fmt_sps(sn.get("sps")),
+            fmt_int(w.get("bytes_per_state") or None), fmt_int(fp.get("bytes_per_state") or None),
+            fmt_int(s.get("state_vector")),
+            fmt_f(w.get("wall")), fmt_f(s.get("end_to_end_s")), loom,
         ])
     return md_table(hdr, rows)
 
 
+def verdict_word(ok):
+    return "met" if ok else "MISSED"
+
+
 def targets_summary(all_results, scen):
+    """The standing against each target, one entry per target; an entry may
+    carry per-instance sub-bullets (lines starting with '\\n  - ')."""
     out = []
-    # 1. raw speed, reductions off
-    pairs = [(e["instance"]["name"], e["results"].get("weft-ref"), e["results"].get("spin-noreduce")) for e in all_results]
-    pairs = [(n, r, s) for n, r, s in pairs if r and s and r.get("sps") and s.get("sps")]
+    sub = lambda lines: "".join("\n  - " + x for x in lines)  # noqa: E731
+    res = [(e["instance"]["name"], e["results"]) for e in all_results]
+
+    # 1. raw speed: single core, reductions off on both sides
+    have = [(n, r["weft-noreduce"], r["spin-noreduce"]) for n, r in res if r.get("weft-noreduce") and r.get("spin-noreduce")]
+    pairs = [(n, w, s) for n, w, s in have if w.get("sps") and s.get("sps")]
+    norate = [n for n, w, s in have if not (w.get("sps") and s.get("sps"))]
+    if have:
+        lines = []
+        for n, w, s in pairs:
+            q = w["sps"] / s["sps"]
+            cores = "" if w.get("workers") in (None, 1) else f", weft ran {w['workers']} workers!"
+            lines.append(f"{n}: {w['sps']:,.0f} vs {s['sps']:,.0f} states/s = {q:.3g}× ({verdict_word(q >= 1)}"
+                         f"{'' if done(w) else ', weft-noreduce stopped early'}{cores})")
+        if norate:
+            lines.append("no ratio (pan explored < 50 ms, its clock has 10 ms ticks, or a run failed): "
+                         + ", ".join(norate))
+        head = "raw speed, single core, reductions off (weft --no-reduction --workers 1 states/s ≥ SPIN -DNOREDUCE states/s): "
+        if pairs:
+            ok = sum(1 for _, w, s in pairs if w["sps"] >= s["sps"])
+            worst = min(pairs, key=lambda p: p[1]["sps"] / p[2]["sps"])
+            best = max(pairs, key=lambda p: p[1]["sps"] / p[2]["sps"])
+            head += (f"{verdict_word(ok == len(pairs))}, {ok}/{len(pairs)} instances with a SPIN rate; "
+                     f"ratio {worst[1]['sps'] / worst[2]['sps']:.3g}× ({worst[0]}) to "
+                     f"{best[1]['sps'] / best[2]['sps']:.3g}× ({best[0]})")
+        else:
+            head += "not measured (no instance where both have a rate)"
+        out.append(head + sub(lines))
+
+    # 2a. states stored, weft (POR) vs SPIN (POR)
+    pairs = [(n, r["weft"], r["spin"]) for n, r in res if r.get("weft") and r.get("spin")
+             and r["weft"].get("states") and r["spin"].get("states")]
     if pairs:
-        worst = min(pairs, key=lambda p: p[1]["sps"] / p[2]["sps"])
-        ok = sum(1 for _, r, s in pairs if r["sps"] >= s["sps"])
-        out.append(f"raw speed (weft --engine reference states/s ≥ SPIN -DNOREDUCE states/s): {ok}/{len(pairs)} "
-                   f"instances where pan ran ≥ 50 ms; worst {worst[0]}: {worst[1]['sps']:,.0f} vs {worst[2]['sps']:,.0f} "
-                   f"({worst[1]['sps'] / worst[2]['sps']:.3g}×)")
-    # 2. states stored <= SPIN (POR)
-    pairs = [(e["instance"]["name"], e["results"].get("weft"), e["results"].get("spin")) for e in all_results]
-    pairs = [(n, w, s) for n, w, s in pairs if w and s and w.get("states") and s.get("states")]
-    if pairs:
-        ok = sum(1 for _, w, s in pairs if w["states"] <= s["states"] and w.get("complete"))
+        lines = []
+        for n, w, s in pairs:
+            q = w["states"] / s["states"]
+            lines.append(f"{n}: {w['states']:,} vs {s['states']:,} = {q:.3g}× "
+                         f"({verdict_word(q <= 1 and done(w))}{'' if done(w) else ', weft stopped early'}"
+                         f"{'' if done(s) else ', SPIN stopped early'})")
+        ok = sum(1 for _, w, s in pairs if w["states"] <= s["states"] and done(w))
         worst = max(pairs, key=lambda p: p[1]["states"] / p[2]["states"])
-        out.append(f"states stored (weft ≤ SPIN with POR): {ok}/{len(pairs)} instances; worst {worst[0]}: "
-                   f"{worst[1]['states']:,} vs {worst[2]['states']:,} ({worst[1]['states'] / worst[2]['states']:.3g}×"
-                   f"{', weft incomplete' if not worst[1].get('complete') else ''})")
-    # 3. shipped scenarios < 100 ms
+        out.append(f"states stored, weft (reduction on) ≤ SPIN (POR): {verdict_word(ok == len(pairs))}, "
+                   f"{ok}/{len(pairs)} instances; worst {worst[0]} {worst[1]['states'] / worst[2]['states']:.3g}×"
+                   + sub(lines))
+
+    # 2b. reduction factor over the reference engine
+    pairs = [(n, r["weft"], r["weft-ref"]) for n, r in res if r.get("weft") and r.get("weft-ref")
+             and r["weft"].get("states") and r["weft-ref"].get("states")]
+    if pairs:
+        lines, tgt = [], []
+        for n, w, rf in pairs:
+            q = rf["states"] / w["states"]
+            exact = done(w) and done(rf)
+            t = REDUCTION_TARGETS.get(n)
+            mark = ""
+            if t:
+                mark = f", target ≥ {t}×: " + (verdict_word(q >= t) if exact else "NOT MEASURED (a run stopped early)")
+                tgt.append(f"{n} {q:.3g}× {'met' if exact and q >= t else 'MISSED' if exact else 'not measured'}")
+            lines.append(f"{n}: {rf['states']:,} / {w['states']:,} = {q:.3g}×"
+                         + ("" if exact else " (a run stopped early: not a reduction factor)") + mark)
+        for n, t in REDUCTION_TARGETS.items():
+            if not any(p[0] == n for p in pairs):
+                tgt.append(f"{n} not run")
+        qs = [p[2]["states"] / p[1]["states"] for p in pairs if done(p[1]) and done(p[2])]
+        out.append("reduction factor, weft-ref states / weft states (target ≥ 10× on "
+                   + " and ".join(REDUCTION_TARGETS) + "): " + "; ".join(tgt)
+                   + (f"; range {min(qs):.3g}×–{max(qs):.3g}× over {len(qs)} complete instances" if qs else "")
+                   + sub(lines))
+
+    # 3. memory: bytes per state
+    rows = []
+    for n, r in res:
+        w, fp, s = r.get("weft") or {}, r.get("weft-fp") or {}, r.get("spin") or {}
+        if w.get("bytes_per_state") or fp.get("bytes_per_state") or s.get("state_vector"):
+            rows.append((n, w, fp, s))
+    if rows:
+        lines = []
+        for n, w, fp, s in rows:
+            b = lambda v: f"{v:,} B" if v else "-"  # noqa: E731
+            x = [f"weft {b(w.get('bytes_per_state'))}"]
+            fb = fp.get("bytes_per_state")
+            x.append(f"weft-fp {b(fb)}" + (f" ({verdict_word(fb <= FP_TARGET_BPS)})" if fb else "")
+                     + (f", collision bound {fp['collision_bound']:.1e}" if fp.get("collision_bound") is not None else ""))
+            x.append(f"SPIN state vector {b(s.get('state_vector'))}")
+            for lab, m in (("weft", w), ("weft-fp", fp)):
+                if m.get("rss_mb") and (m.get("states") or 0) >= 100_000:
+                    x.append(f"{lab} RSS/state {m['rss_mb'] * 1048576 / m['states']:,.0f} B")
+            lines.append(f"{n}: " + ", ".join(x))
+        wb = [w["bytes_per_state"] for _, w, _, _ in rows if w.get("bytes_per_state")]
+        fb = [(n, fp["bytes_per_state"]) for n, _, fp, _ in rows if fp.get("bytes_per_state")]
+        sv = [s["state_vector"] for _, _, _, s in rows if s.get("state_vector")]
+        head = "bytes per state: "
+        head += f"weft (exact) {min(wb):,}–{max(wb):,} B" if wb else "weft (exact) -"
+        if fb:
+            ok = sum(1 for _, b in fb if b <= FP_TARGET_BPS)
+            worst = max(fb, key=lambda x: x[1])
+            head += (f"; weft-fp ≤ {FP_TARGET_BPS} B/state: {verdict_word(ok == len(fb))}, {ok}/{len(fb)} instances, "
+                     f"range {min(b for _, b in fb):,}–{worst[1]:,} B (worst {worst[0]})")
+        else:
+            head += f"; weft-fp ≤ {FP_TARGET_BPS} B/state: not measured"
+        head += f"; SPIN state vector {min(sv)}–{max(sv)} B" if sv else "; SPIN state vector -"
+        out.append(head + " (weft's numbers are its own estimate, stats.bytes_per_state)" + sub(lines))
+
+    # 4. end to end: shipped scenarios < 100 ms
     if scen:
         over = [x for x in scen if x["wall"] >= 0.1]
         worst = max(scen, key=lambda x: x["wall"])
-        out.append(f"end to end < 100 ms for every shipped scenario: {len(scen) - len(over)}/{len(scen)}; "
-                   f"worst {worst['scenario']} {worst['wall'] * 1000:.1f} ms")
-    # 4. < SPIN generate+compile+verify under 10 M states
-    pairs = [(e["instance"]["name"], e["results"].get("weft"), e["results"].get("spin")) for e in all_results]
-    pairs = [(n, w, s) for n, w, s in pairs if w and s and s.get("end_to_end_s") and s.get("states") is not None
-             and s["states"] < 10_000_000]
+        out.append(f"end to end < 100 ms for every shipped scenario: {verdict_word(not over)}, "
+                   f"{len(scen) - len(over)}/{len(scen)}; worst {worst['scenario']} {worst['wall'] * 1000:.1f} ms")
+    # 4b. < SPIN generate+compile+verify under 10 M states
+    pairs = [(n, r.get("weft"), r.get("spin")) for n, r in res]
+    pairs = [(n, w, s) for n, w, s in pairs if w and s and w.get("wall") and s.get("end_to_end_s")
+             and s.get("states") is not None and s["states"] < 10_000_000]
     if pairs:
         ok = sum(1 for _, w, s in pairs if w["wall"] < s["end_to_end_s"] and w.get("complete"))
         worst = max(pairs, key=lambda p: p[1]["wall"] / p[2]["end_to_end_s"])
-        out.append(f"weft wall < SPIN generate+compile+verify (instances under 10 M SPIN states): {ok}/{len(pairs)}; "
+        out.append(f"weft wall < SPIN generate+compile+verify (instances under 10 M SPIN states): "
+                   f"{verdict_word(ok == len(pairs))}, {ok}/{len(pairs)}; "
                    f"worst {worst[0]}: {worst[1]['wall']:.3f} s vs {worst[2]['end_to_end_s']:.3f} s"
                    f"{' (weft incomplete)' if not worst[1].get('complete') else ''}")
     # 5. >= 100x faster than loom
-    pairs = [(e["instance"]["name"], e["results"].get("weft"), e["results"].get("loom")) for e in all_results]
-    pairs = [(n, w, l) for n, w, l in pairs if w and l and w.get("wall")]
+    pairs = [(n, r.get("weft"), r.get("loom")) for n, r in res]
+    pairs = [(n, w, l) for n, w, l in pairs if w and l and w.get("wall") and l.get("wall")]
     if pairs:
-        descr = []
-        for n, w, l in pairs:
-            done = l.get("complete") and not l.get("inconclusive")
-            descr.append(f"{n} {'' if done else '≥'}{l['wall'] / w['wall']:.0f}×")
+        descr = [f"{n} {'' if done(l) else '≥'}{l['wall'] / w['wall']:.0f}×" for n, w, l in pairs]
         ok = sum(1 for _, w, l in pairs if l["wall"] / w["wall"] >= 100)
-        out.append(f"≥ 100× faster than loom: {ok}/{len(pairs)} (loom wall / weft wall; ≥ = loom hit its time "
-                   f"limit): " + ", ".join(descr))
-    # 6. bytes/state
-    bp = [(e["instance"]["name"], e["results"]["weft"].get("bytes_per_state"), e["results"]["weft"].get("rss_mb"),
-           e["results"]["weft"].get("states")) for e in all_results if e["results"].get("weft")
-          and e["results"]["weft"].get("bytes_per_state")]
-    if bp:
-        big = [x for x in bp if x[3] and x[3] >= 100_000]
-        descr = ", ".join(f"{n} {b:,} B (RSS/state {rss * 1048576 / s:,.0f} B)" for n, b, rss, s in big if rss) or "no instance ≥ 100k states"
-        out.append(f"bytes/state (weft estimate) range {min(x[1] for x in bp):,}–{max(x[1] for x in bp):,}; "
-                   f"on instances ≥ 100k states: {descr}")
-    out.append("parallel speed-up: not measured (weft explores single-threaded today)")
+        out.append(f"≥ 100× faster than loom: {verdict_word(ok == len(pairs))}, {ok}/{len(pairs)} (loom wall / weft wall; "
+                   f"≥ = loom hit its time limit): " + ", ".join(descr))
+    # 6. parallel
+    ws = sorted({r["weft"].get("workers") for _, r in res if r.get("weft") and r["weft"].get("workers")})
+    out.append("parallel speed-up: not measured (`weft` and `weft-fp` run with weft's default workers"
+               + (f", {'/'.join(map(str, ws))} here" if ws else "") + "; `weft-noreduce` with --workers 1)")
     return out
 
 

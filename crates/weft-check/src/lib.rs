@@ -330,6 +330,7 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         Machine::new(program),
         ModelOptions {
             no_part_sharing: options.visited == Visited::Fingerprint,
+            forget_known_accesses: options.engine != Engine::Reference && !options.no_reduction,
         },
     );
     let limits = &scenario.limits;

@@ -101,7 +101,13 @@ pub fn run_engine_with(
     let (findings, final_states) = from_checked(&checked);
     let mut incomplete = checked.inconclusive.clone();
 
-    let model = ThreadModel::new(Machine::new(program), ModelOptions::default());
+    let model = ThreadModel::new(
+        Machine::new(program),
+        ModelOptions {
+            forget_known_accesses: engine == Engine::Default,
+            ..ModelOptions::default()
+        },
+    );
     let config = Config {
         max_states: limits.max_states.or(scenario.limits.max_states),
         time_limit: limits.time_limit.or(scenario.limits.time_limit),
@@ -119,10 +125,17 @@ pub fn run_engine_with(
     if let Status::Incomplete(kind) = outcome.status {
         incomplete.get_or_insert(format!("{kind:?} limit"));
     }
+    // Compared without their race-tracking records, which the default
+    // engine prunes (records no future access can race with) and the
+    // reference engine keeps.
     let deadlock_states = outcome
         .terminal_states
         .into_iter()
         .filter(|s| !s.ended())
+        .map(|mut s| {
+            s.race = Default::default();
+            s
+        })
         .collect();
     EngineRun {
         findings,

@@ -109,6 +109,10 @@ pub struct ModelOptions {
     /// table of parts lives as long as the model; when the explorer keeps
     /// only fingerprints, it would hold every state's parts anyway.
     pub no_part_sharing: bool,
+    /// Forget race-tracking records no future access can race with
+    /// ([`Reducer::forget_known_accesses`]), so that more states merge.
+    /// Off for the reference engine, which checks that it changes nothing.
+    pub forget_known_accesses: bool,
 }
 
 pub struct ThreadModel<'p> {
@@ -361,6 +365,9 @@ impl ThreadModel<'_> {
             let mut s = state.clone();
             let mut cx = Ctx::default();
             m.step(&mut s, tid, choice, &mut cx);
+            if self.options.forget_known_accesses {
+                self.reducer.forget_known_accesses(&mut s);
+            }
             if !self.options.no_part_sharing {
                 self.parts.intern(state, &mut s);
             }
@@ -427,7 +434,10 @@ impl Model for ThreadModel<'_> {
 
     fn initial(&self, findings: &mut Vec<Finding>) -> State {
         let mut cx = Ctx::default();
-        let s = self.machine.initial_state(&mut cx);
+        let mut s = self.machine.initial_state(&mut cx);
+        if self.options.forget_known_accesses {
+            self.reducer.forget_known_accesses(&mut s);
+        }
         self.findings_of(&s, cx.events, findings);
         self.check_invariants(&s, findings);
         s

@@ -170,6 +170,27 @@ impl RaceState {
         }
     }
 
+    /// Does any recorded access satisfy `dead`?
+    pub fn any_access(&self, mut dead: impl FnMut(&Loc, &Access) -> bool) -> bool {
+        self.records
+            .iter()
+            .any(|(l, r)| r.write.iter().chain(&r.reads).any(|a| dead(l, a)))
+    }
+
+    /// Forget the recorded accesses that satisfy `dead` (ones no future
+    /// access can race with), and records left empty. Forgetting such an
+    /// access changes no future verdict, and lets states that differ only
+    /// in it be merged.
+    pub fn forget(&mut self, mut dead: impl FnMut(&Loc, &Access) -> bool) {
+        self.records.retain_mut(|(l, r)| {
+            if r.write.as_ref().is_some_and(|w| dead(l, w)) {
+                r.write = None;
+            }
+            r.reads.retain(|a| !dead(l, a));
+            r.write.is_some() || !r.reads.is_empty()
+        });
+    }
+
     fn for_each(&mut self, mut f: impl FnMut(&mut u64)) {
         for (_, rec) in &mut self.records {
             if let Some(w) = &mut rec.write {

@@ -39,6 +39,7 @@
 use weft_model::{Attr, Builtin, FuncId, GlobalKind, Instr, Method, Program};
 
 use crate::machine::Machine;
+use crate::race::{Access, Loc};
 use crate::state::{Object, Pending, State};
 use crate::value::{ObjId, Tid, Value};
 
@@ -74,15 +75,76 @@ fn set_bit(set: &mut Vec<u64>, i: usize) -> bool {
 
 /// Per-program facts the reduction needs, computed once.
 pub struct Reducer {
-    /// Shared globals named by each function's code.
+    /// Globals named by each function's code.
     names: Vec<Vec<u32>>,
+    /// Globals named by the code a function can still run from each pc
+    /// (bit sets; `pc == code.len()` is the end): a thread past its last
+    /// use of a global will not touch it again.
+    names_from: Vec<Vec<Vec<u64>>>,
+    /// The program calls `Thread.run()`, which runs a thread's target in
+    /// the caller: a started thread's target stays reachable code.
+    runs_targets: bool,
     /// The reduction does not apply to this program at all.
     off: bool,
+}
+
+/// Globals named by the code reachable from each pc of `f` (a backward
+/// fixpoint over its control flow: fall-through, jumps and handlers).
+fn names_from(f: &weft_model::Function) -> Vec<Vec<u64>> {
+    let n = f.code.len();
+    let mut from: Vec<Vec<u64>> = vec![Vec::new(); n + 1];
+    let own = |pc: usize| match f.code[pc] {
+        Instr::LoadGlobal(g, _) | Instr::StoreGlobal(g, _) | Instr::DeleteGlobal(g) => Some(g),
+        _ => None,
+    };
+    let successors = |pc: usize| {
+        let mut out = vec![pc + 1];
+        match f.code[pc] {
+            Instr::Jump(t)
+            | Instr::JumpIfFalse(t)
+            | Instr::JumpIfTrue(t)
+            | Instr::JumpIfFalseOrPop(t)
+            | Instr::JumpIfTrueOrPop(t)
+            | Instr::ForIter(t) => out.push(t as usize),
+            _ => {}
+        }
+        for h in &f.handlers {
+            if (h.start as usize) <= pc && pc < h.end as usize {
+                out.push(h.target as usize);
+            }
+        }
+        out
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for pc in (0..n).rev() {
+            let mut set = from[pc].clone();
+            if let Some(g) = own(pc) {
+                set_bit(&mut set, g as usize);
+            }
+            for t in successors(pc) {
+                let t = t.min(n);
+                if set.len() < from[t].len() {
+                    set.resize(from[t].len(), 0);
+                }
+                for (w, x) in set.iter_mut().zip(&from[t]) {
+                    *w |= x;
+                }
+            }
+            if set != from[pc] {
+                from[pc] = set;
+                changed = true;
+            }
+        }
+    }
+    from
 }
 
 impl Reducer {
     pub fn new(prog: &Program) -> Reducer {
         let mut off = !prog.invariants.is_empty();
+        let mut runs_targets = false;
         let names = prog
             .functions
             .iter()
@@ -101,13 +163,22 @@ impl Reducer {
                         | Instr::LoadAttr(Attr::NWaiting | Attr::Broken | Attr::Ident) => {
                             off = true;
                         }
+                        Instr::CallMethod {
+                            method: Method::Run,
+                            ..
+                        } => runs_targets = true,
                         _ => {}
                     }
                 }
                 gs
             })
             .collect();
-        Reducer { names, off }
+        Reducer {
+            names,
+            names_from: prog.functions.iter().map(names_from).collect(),
+            runs_targets,
+            off,
+        }
     }
 
     /// A persistent set of threads from `s`, given which threads are
@@ -153,7 +224,19 @@ impl Reducer {
         let th = &s.threads[tid as usize];
         values.push(Value::Obj(th.obj));
         for f in &th.frames {
-            funcs.push(f.func);
+            // The frame's own function only from where it is on; functions
+            // it may call are found as values, and count whole.
+            let pc = (f.pc as usize).min(self.names_from[f.func as usize].len() - 1);
+            for (w, x) in self.names_from[f.func as usize][pc].iter().enumerate() {
+                let mut x = *x;
+                while x != 0 {
+                    let g = w * 64 + x.trailing_zeros() as usize;
+                    x &= x - 1;
+                    if set_bit(&mut r.globals, g) {
+                        values.push(s.globals[g].clone());
+                    }
+                }
+            }
             values.extend(f.locals.iter().cloned());
             values.extend(f.stack.iter().cloned());
             values.extend(f.handling.iter().cloned());
@@ -204,9 +287,13 @@ impl Reducer {
                     Object::Queue(q) => values.extend(q.items.iter().cloned()),
                     Object::Condition(c) => values.push(Value::Obj(c.lock)),
                     Object::Thread(t) => {
-                        values.push(t.target.clone());
-                        values.extend(t.args.iter().cloned());
-                        values.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
+                        // A started thread's target runs in that thread,
+                        // not in whoever holds its `Thread` object.
+                        if t.tid.is_none() || self.runs_targets {
+                            values.push(t.target.clone());
+                            values.extend(t.args.iter().cloned());
+                            values.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
+                        }
                     }
                     Object::Lock(_)
                     | Object::RLock(_)
@@ -364,6 +451,45 @@ fn deep(s: &State, v: &Value, fp: &mut Footprint) {
             }
             Value::Tuple(items) | Value::SeqIter(items, _) => stack.extend(items.iter().cloned()),
             _ => {}
+        }
+    }
+}
+
+impl Reducer {
+    /// Forget the race-tracking records of accesses that no future access
+    /// can race with: every live thread other than the one that made the
+    /// access either already knows of it (happens after it) or can no
+    /// longer touch the location. Threads yet to start inherit what their
+    /// parent knows, and a parent's reach covers the code of the threads it
+    /// can start, so they are covered too. Two states that differ only in
+    /// such records have the same future, and now merge.
+    pub fn forget_known_accesses(&self, s: &mut State) {
+        if s.race.records.is_empty() {
+            return;
+        }
+        let live: Vec<(Tid, u64, Reach)> = (0..s.threads.len() as Tid)
+            .filter(|&t| !s.threads[t as usize].done)
+            .map(|t| {
+                let agent = s.threads[t as usize].agent.min(63);
+                (t, 1u64 << agent, self.reach(s, t))
+            })
+            .collect();
+        let dead = |loc: &Loc, a: &Access| {
+            live.iter()
+                .all(|(t, bit, reach)| *t == a.tid || a.knowers & bit != 0 || !reach.may_touch(loc))
+        };
+        if s.race.any_access(dead) {
+            s.race_mut().forget(dead);
+        }
+    }
+}
+
+impl Reach {
+    /// Could a thread with this reach access `loc`?
+    fn may_touch(&self, loc: &Loc) -> bool {
+        match loc {
+            Loc::Global(g) => bit(&self.globals, *g as usize),
+            Loc::Elem(obj, _) | Loc::Shape(obj) => bit(&self.objects, *obj as usize),
         }
     }
 }
