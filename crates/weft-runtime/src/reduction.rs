@@ -467,20 +467,36 @@ impl Reducer {
         if s.race.records.is_empty() {
             return;
         }
-        let live: Vec<(Tid, u64, Reach)> = (0..s.threads.len() as Tid)
+        // A thread's reach is computed only if some access it does not
+        // know of needs it, and then once.
+        let live: Vec<(Tid, u64)> = (0..s.threads.len() as Tid)
             .filter(|&t| !s.threads[t as usize].done)
-            .map(|t| {
-                let agent = s.threads[t as usize].agent.min(63);
-                (t, 1u64 << agent, self.reach(s, t))
-            })
+            .map(|t| (t, 1u64 << s.threads[t as usize].agent.min(63)))
             .collect();
+        let reaches: Vec<std::cell::OnceCell<Reach>> =
+            live.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let state: &State = s;
         let dead = |loc: &Loc, a: &Access| {
-            live.iter()
-                .all(|(t, bit, reach)| *t == a.tid || a.knowers & bit != 0 || !reach.may_touch(loc))
+            live.iter().zip(&reaches).all(|(&(t, bit), reach)| {
+                t == a.tid
+                    || a.knowers & bit != 0
+                    || !reach.get_or_init(|| self.reach(state, t)).may_touch(loc)
+            })
         };
-        if s.race.any_access(dead) {
-            s.race_mut().forget(dead);
+        let decisions: Vec<bool> = state
+            .race
+            .records
+            .iter()
+            .flat_map(|(l, r)| r.write.iter().chain(&r.reads).map(move |a| (l, a)))
+            .map(|(l, a)| dead(l, a))
+            .collect();
+        if !decisions.contains(&true) {
+            return;
         }
+        // `forget` visits the accesses in the same order as above.
+        let mut next = decisions.into_iter();
+        s.race_mut()
+            .forget(|_, _| next.next().expect("one decision per access"));
     }
 }
 
