@@ -117,6 +117,11 @@ pub struct Stats {
     pub estimated_bytes: u64,
     /// `estimated_bytes / states`.
     pub bytes_per_state: u64,
+    /// Measured: the most the process's resident memory grew during the
+    /// search (read with the clock; `None` where it cannot be read). Unlike
+    /// the estimate it varies from run to run. The memory limit applies to
+    /// the larger of the two.
+    pub peak_resident_bytes: Option<u64>,
     /// Which visited set ran.
     pub visited: Visited,
     /// Expansions the model reduced (a partial-order reduction left some
@@ -284,6 +289,14 @@ fn collect_in_order<M: Model>(
         .collect()
 }
 
+/// The resident memory of this process, from `/proc/self/statm` (4 KiB
+/// pages); `None` where that file does not exist.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
 /// The clock and counters of the search loop.
 struct Clock {
     start: Instant,
@@ -306,6 +319,8 @@ struct Explorer<'m, M: Model> {
     nodes: Vec<Node<M::Step>>,
     /// Fingerprint mode: the states of `nodes[cursor..]`, in order.
     frontier: VecDeque<M::State>,
+    /// The model's `state_bytes` summed over `frontier`.
+    frontier_bytes: u64,
     reduce: bool,
     workers: usize,
     reduced: u64,
@@ -320,6 +335,11 @@ struct Explorer<'m, M: Model> {
     expansions: u64,
     max_depth: u32,
     peak_bytes: u64,
+    /// Resident memory of the process when the search began, and how much
+    /// it has grown since (measured at clock reads; Linux only).
+    resident_base: Option<u64>,
+    resident_growth: u64,
+    peak_resident: u64,
 }
 
 /// Explore `model` breadth first; see the crate documentation.
@@ -332,6 +352,7 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         store: Store::new(config.visited, config.max_states),
         nodes: Vec::new(),
         frontier: VecDeque::new(),
+        frontier_bytes: 0,
         reduce: config.reduce && config.preemption_bound.is_none(),
         workers: config.workers.max(1),
         reduced: 0,
@@ -345,6 +366,9 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         expansions: 0,
         max_depth: 0,
         peak_bytes: 0,
+        resident_base: resident_bytes(),
+        resident_growth: 0,
+        peak_resident: 0,
     };
     let mut terminal_states = Vec::new();
     let status = ex.run(&mut config, start, &mut terminal_states);
@@ -370,6 +394,7 @@ impl<M: Model> Explorer<'_, M> {
             Interned::Full => return Status::Incomplete(LimitKind::States),
         }
         if self.store.mode() == Visited::Fingerprint {
+            self.frontier_bytes += self.model.state_bytes(&initial) as u64;
             self.frontier.push_back(initial);
         }
         self.nodes.push(Node {
@@ -513,6 +538,9 @@ impl<M: Model> Explorer<'_, M> {
                 clock.check_every /= 2;
             }
             clock.last_check = now;
+            if let (Some(base), Some(now)) = (self.resident_base, resident_bytes()) {
+                self.resident_growth = now.saturating_sub(base);
+            }
             clock.next_check = self.expansions + clock.check_every;
         }
 
@@ -605,10 +633,14 @@ impl<M: Model> Explorer<'_, M> {
         (from..to)
             .map(|i| match self.store.get(self.nodes[i].state) {
                 Some(s) => s.clone(),
-                None => self
-                    .frontier
-                    .pop_front()
-                    .expect("frontier holds every unexpanded node"),
+                None => {
+                    let s = self
+                        .frontier
+                        .pop_front()
+                        .expect("frontier holds every unexpanded node");
+                    self.frontier_bytes -= self.model.state_bytes(&s) as u64;
+                    s
+                }
             })
             .collect()
     }
@@ -654,6 +686,7 @@ impl<M: Model> Explorer<'_, M> {
 
     fn add_node(&mut self, node: Node<M::Step>, state: M::State) {
         if self.store.mode() == Visited::Fingerprint {
+            self.frontier_bytes += self.model.state_bytes(&state) as u64;
             self.frontier.push_back(state);
         }
         let id = self.nodes.len() as u32;
@@ -740,18 +773,21 @@ impl<M: Model> Explorer<'_, M> {
 
     fn estimated_bytes(&self) -> u64 {
         let nodes = self.nodes.capacity() * std::mem::size_of::<Node<M::Step>>();
-        // The frontier's states are counted at a nominal size: most of
-        // their parts are shared with other states.
-        let frontier = self.frontier.len() * std::mem::size_of::<M::State>();
         self.store.estimated_bytes()
             + nodes as u64
-            + frontier as u64
+            + self.frontier_bytes
+            + self.model.shared_bytes()
             + table_bytes::<BoundKey, u32>(self.bound_keys.capacity())
     }
 
     fn check_memory(&mut self) -> Option<Status> {
-        let bytes = self.estimated_bytes();
-        self.peak_bytes = self.peak_bytes.max(bytes);
+        // The estimate counts what the search holds; the measured growth
+        // of resident memory also counts allocator overhead and whatever
+        // the estimate misses. The larger one is what the limit sees.
+        let estimate = self.estimated_bytes();
+        self.peak_bytes = self.peak_bytes.max(estimate);
+        self.peak_resident = self.peak_resident.max(self.resident_growth);
+        let bytes = estimate.max(self.resident_growth);
         match self.max_memory {
             Some(max) if bytes > max => Some(Status::Incomplete(LimitKind::Memory)),
             _ => None,
@@ -804,6 +840,10 @@ impl<M: Model> Explorer<'_, M> {
             elapsed: start.elapsed(),
             estimated_bytes: self.peak_bytes,
             bytes_per_state: self.peak_bytes / states.max(1),
+            peak_resident_bytes: self.resident_base.map(|base| {
+                let end = resident_bytes().map_or(0, |now| now.saturating_sub(base));
+                self.peak_resident.max(end)
+            }),
             visited: self.store.mode(),
             reduced: self.reduced,
             proviso_full: self.proviso_full,

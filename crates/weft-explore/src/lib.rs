@@ -119,11 +119,18 @@ pub trait Model: Sync {
         false
     }
 
-    /// Estimated bytes one stored state occupies, heap included; used only
-    /// for [`Stats::estimated_bytes`] and [`Config::max_memory`]. Models whose
-    /// states own heap memory should override it.
+    /// Estimated bytes one state occupies that no other state shares, heap
+    /// included; used only for [`Stats::estimated_bytes`] and
+    /// [`Config::max_memory`] (stored states, and frontier states with
+    /// fingerprints). Models whose states own heap memory should override it.
     fn state_bytes(&self, _state: &Self::State) -> usize {
         std::mem::size_of::<Self::State>()
+    }
+
+    /// Estimated bytes the model itself holds on behalf of all states (a
+    /// table of parts shared between states, say), counted once.
+    fn shared_bytes(&self) -> u64 {
+        0
     }
 }
 

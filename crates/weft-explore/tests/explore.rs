@@ -296,7 +296,13 @@ fn memory_limit_and_estimate() {
         },
     );
     assert_eq!(out.status, Status::Incomplete(LimitKind::Memory));
-    assert!(out.stats.estimated_bytes > 100_000);
+    // The limit applies to the larger of the estimate and the measured
+    // growth of resident memory; the estimate itself stays sensible.
+    let seen = out
+        .stats
+        .estimated_bytes
+        .max(out.stats.peak_resident_bytes.unwrap_or(0));
+    assert!(seen > 100_000, "{:?}", out.stats);
     assert!(
         out.stats.estimated_bytes < 400_000,
         "{}",
@@ -358,8 +364,9 @@ fn deterministic() {
     assert_eq!(format!("{:?}", x.witnesses), format!("{:?}", y.witnesses));
     assert_eq!(x.terminal_states, y.terminal_states);
     let (mut sx, mut sy) = (x.stats, y.stats);
-    sx.elapsed = Duration::ZERO;
-    sy.elapsed = Duration::ZERO;
+    // Measurements, not results.
+    (sx.elapsed, sx.peak_resident_bytes) = (Duration::ZERO, None);
+    (sy.elapsed, sy.peak_resident_bytes) = (Duration::ZERO, None);
     assert_eq!(sx, sy);
     let m = Programs::random(7, 3, 3);
     let x = run(&m);

@@ -174,6 +174,8 @@ fn exploration(c: &Checked, opts: Options) -> Value {
     if opts.timings {
         stats["elapsed_ms"] = json!(millis(st.elapsed));
         stats["states_per_second"] = json!(st.states_per_second().round());
+        // Measured, so it varies between runs: with the timings.
+        stats["peak_resident_bytes"] = json!(st.peak_resident_bytes);
     }
     let bound = match c.status {
         Status::Bounded { preemptions } => Some(preemptions),

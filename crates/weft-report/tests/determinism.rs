@@ -14,6 +14,8 @@ pub fn strip_timings(v: &mut Value) {
         Value::Object(m) => {
             m.remove("elapsed_ms");
             m.remove("states_per_second");
+            // Measured memory varies like a timing and goes with them.
+            m.remove("peak_resident_bytes");
             for x in m.values_mut() {
                 strip_timings(x);
             }

@@ -129,6 +129,8 @@ pub struct ThreadModel<'p> {
 /// explorer's workers seldom wait for each other.
 struct Interner {
     shards: Vec<Mutex<Shard>>,
+    /// Bytes held by the interned parts (allocations included).
+    bytes: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Default)]
@@ -146,13 +148,14 @@ impl Default for Interner {
     fn default() -> Self {
         Interner {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            bytes: Default::default(),
         }
     }
 }
 
 impl Interner {
     /// Replace `part` by the equal part already known, or remember it.
-    fn one<T: Eq + std::hash::Hash>(
+    fn one<T: Eq + std::hash::Hash + PartBytes>(
         &self,
         set: fn(&mut Shard) -> &mut FxHashSet<Part<T>>,
         part: &mut Part<T>,
@@ -164,6 +167,10 @@ impl Interner {
             Some(known) => *part = known.clone(),
             None => {
                 set.insert(part.clone());
+                // The part, its hash-set slot, and its allocation header.
+                let bytes = part.bytes() + 8 + 48;
+                self.bytes
+                    .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
             }
         }
     }
@@ -191,6 +198,48 @@ impl Interner {
             }
             self.one(|sh| &mut sh.heaps, &mut s.heap);
         }
+    }
+}
+
+/// Bytes a part's value occupies, its heap allocations included.
+trait PartBytes {
+    fn bytes(&self) -> usize;
+}
+
+const VALUE: usize = std::mem::size_of::<Value>();
+
+impl PartBytes for ThreadState {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<ThreadState>()
+            + self
+                .frames
+                .iter()
+                .map(|f| {
+                    std::mem::size_of_val(f)
+                        + (f.locals.len() + f.stack.len() + f.handling.len()) * VALUE
+                })
+                .sum::<usize>()
+    }
+}
+
+impl PartBytes for HeapObj {
+    fn bytes(&self) -> usize {
+        use crate::state::Object;
+        std::mem::size_of::<HeapObj>()
+            + match &self.obj {
+                Object::List(v) => v.len() * VALUE,
+                Object::Dict(v) => v.len() * 2 * VALUE,
+                Object::Queue(q) => q.items.len() * VALUE,
+                Object::Condition(c) => c.waiters.len() * std::mem::size_of::<Tid>(),
+                Object::Thread(t) => (t.args.len() + t.kwargs.len() * 2) * VALUE,
+                _ => 0,
+            }
+    }
+}
+
+impl<T> PartBytes for Vec<T> {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Vec<T>>() + self.len() * std::mem::size_of::<T>()
     }
 }
 
@@ -498,21 +547,21 @@ impl Model for ThreadModel<'_> {
         true
     }
 
+    /// With shared parts, a state's own bytes are its handles and its race
+    /// records (its parts are counted once, in `shared_bytes`); without,
+    /// everything it holds (an overestimate where frontier states share
+    /// parts, which is the safe side for a memory limit).
     fn state_bytes(&self, s: &State) -> usize {
-        let frames: usize = s
-            .threads
-            .iter()
-            .flat_map(|t| &t.frames)
-            .map(|f| {
-                std::mem::size_of_val(f)
-                    + (f.locals.len() + f.stack.len()) * std::mem::size_of::<Value>()
-            })
-            .sum();
-        std::mem::size_of::<State>()
-            + s.globals.len() * std::mem::size_of::<Value>()
-            + s.heap.len() * std::mem::size_of::<crate::state::HeapObj>()
-            + s.threads.len() * std::mem::size_of::<crate::state::ThreadState>()
-            + frames
-            + s.race.records.len() * 64
+        let own = std::mem::size_of::<State>() + s.race.records.len() * 64;
+        if !self.options.no_part_sharing {
+            return own;
+        }
+        own + s.globals.bytes()
+            + s.heap.iter().map(|o| o.bytes() + 48).sum::<usize>()
+            + s.threads.iter().map(|t| t.bytes() + 48).sum::<usize>()
+    }
+
+    fn shared_bytes(&self) -> u64 {
+        self.parts.bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

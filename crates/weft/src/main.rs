@@ -134,7 +134,9 @@ struct LimitArgs {
     /// Stop (inconclusive, exit 3) after this many seconds per scenario.
     #[arg(long, value_name = "SECS")]
     time_limit: Option<f64>,
-    /// Stop (inconclusive, exit 3) past this estimated memory, in bytes.
+    /// Stop (inconclusive, exit 3) once the search's memory passes this many
+    /// bytes (the larger of weft's estimate and the measured growth of
+    /// resident memory).
     #[arg(long, value_name = "BYTES")]
     max_memory: Option<u64>,
     /// Explore only executions with at most N preemptions.
