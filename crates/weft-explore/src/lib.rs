@@ -71,15 +71,17 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
+mod config;
 mod explore;
+mod outcome;
 pub mod parallel;
 mod reference;
 mod replay;
 mod store;
 
-pub use explore::{
-    explore, Config, LimitKind, Outcome, Progress, ProgressFn, Stats, Status, Witness,
-};
+pub use config::{Config, Progress, ProgressFn};
+pub use explore::explore;
+pub use outcome::{LimitKind, Outcome, Stats, Status, Witness};
 pub use reference::explore_reference;
 pub use replay::replay;
 pub use store::Visited;

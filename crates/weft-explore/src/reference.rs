@@ -10,7 +10,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
-use crate::explore::{Config, LimitKind, Outcome, Stats, Status, Witness};
+use crate::config::Config;
+use crate::outcome::{LimitKind, Outcome, Stats, Status, Witness};
 use crate::{Expansion, Model};
 
 struct Node<S> {
