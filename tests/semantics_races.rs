@@ -520,3 +520,76 @@ fn check_then_act_race_and_index_error() {
         "#,
     );
 }
+
+// ----------------------------------------- whole-container reads in expressions
+
+/// A writer of element 1 and a reader that reads the whole list through
+/// `expr` (in `reader`, with `pair` the shared list): the read is a step
+/// and races with the write, and nothing else is reported.
+fn whole_list_read_races(name: &str, expr: &str) {
+    let program = format!(
+        r#"
+        import threading
+        pair = [0, 0]
+        out = []
+        def writer():
+            pair[1] = 1
+        def reader():
+            out.append({expr})
+        t1 = threading.Thread(target=writer)
+        t2 = threading.Thread(target=reader)
+        t1.start()
+        t2.start()
+        t1.join()
+        t2.join()
+        "#
+    );
+    assert_pass(
+        name,
+        &program,
+        r#"
+        expect:
+          - data-race: pair
+        "#,
+    );
+}
+
+#[test]
+fn concatenating_a_shared_list_reads_every_element() {
+    // `pair + [2]` copies both elements: it races with `pair[1] = 1`.
+    whole_list_read_races("race-concat", "pair + [2]");
+}
+
+#[test]
+fn an_f_string_of_a_shared_list_reads_every_element() {
+    // `f"{pair}"` renders both elements: it races with `pair[1] = 1`.
+    whole_list_read_races("race-fstring", "f\"{pair}\"");
+}
+
+#[test]
+fn unpacking_a_shared_list_reads_every_element() {
+    // `a, b = pair` reads both elements: it races with `pair[1] = 1`.
+    assert_pass(
+        "race-unpack",
+        r#"
+        import threading
+        pair = [0, 0]
+        out = []
+        def writer():
+            pair[1] = 1
+        def reader():
+            a, b = pair
+            out.append(a + b)
+        t1 = threading.Thread(target=writer)
+        t2 = threading.Thread(target=reader)
+        t1.start()
+        t2.start()
+        t1.join()
+        t2.join()
+        "#,
+        r#"
+        expect:
+          - data-race: pair
+        "#,
+    );
+}

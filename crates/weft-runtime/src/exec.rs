@@ -115,6 +115,8 @@ impl Machine<'_> {
             Instr::Binary(op) => {
                 let b = self.pop(s, tid);
                 let a = self.pop(s, tid);
+                self.container_read_all(s, tid, &a, false, AccessHint::Plain, cx);
+                self.container_read_all(s, tid, &b, false, AccessHint::Plain, cx);
                 let r = ops::binary(s, op, &a, &b)?;
                 self.push(s, tid, r);
             }
@@ -204,6 +206,9 @@ impl Machine<'_> {
             }
             Instr::BuildString(n) => {
                 let parts = self.pop_n(s, tid, n);
+                for p in &parts {
+                    self.container_read_all(s, tid, p, false, AccessHint::Plain, cx);
+                }
                 let mut out = String::new();
                 for p in &parts {
                     out.push_str(&ops::to_str(self.prog, s, p));
@@ -220,6 +225,7 @@ impl Machine<'_> {
                     None
                 };
                 let v = self.pop(s, tid);
+                self.container_read_all(s, tid, &v, false, AccessHint::Plain, cx);
                 let v = match conversion {
                     Conversion::None => v,
                     Conversion::Str => Value::Str(Arc::from(ops::to_str(self.prog, s, &v))),
@@ -365,9 +371,8 @@ impl Machine<'_> {
             }
             Instr::UnpackSequence(n) => {
                 let v = self.pop(s, tid);
-                if let Value::Obj(id) = v {
-                    self.container_access(s, tid, id, None, false, false, AccessHint::Plain, cx);
-                }
+                // Unpacking reads the length and every element.
+                self.container_read_all(s, tid, &v, false, AccessHint::Plain, cx);
                 let items = ops::iterate(s, &v).map_err(|_| {
                     ops::type_error(format!(
                         "cannot unpack non-iterable {} object",

@@ -299,7 +299,13 @@ impl<'p> Machine<'p> {
             | Instr::JumpIfTrue(_)
             | Instr::JumpIfFalseOrPop(_)
             | Instr::JumpIfTrueOrPop(_)
-            | Instr::GetIter => shared(0),
+            | Instr::GetIter
+            | Instr::UnpackSequence(_) => shared(0),
+            // Concatenation, repetition, f-strings and `str()` of a shared
+            // container read its elements.
+            Instr::Binary(_) => shared(0) || shared(1),
+            Instr::FormatValue { has_spec, .. } => shared(usize::from(has_spec)),
+            Instr::BuildString(n) => (0..n as usize).any(shared),
             Instr::Call { argc, .. } => {
                 let callee = self.peek(s, tid, argc as usize);
                 let args: Vec<&Value> = (0..argc as usize).map(|i| self.peek(s, tid, i)).collect();

@@ -386,7 +386,10 @@ fn footprint(m: &Machine, s: &State, tid: Tid) -> Footprint {
         Instr::Subscript(_) | Instr::DeleteSubscript | Instr::StoreSubscript(_) | Instr::Slice => {
             operands(&mut fp, 3)
         }
-        Instr::Compare(_) => operands(&mut fp, 2),
+        Instr::Compare(_) | Instr::Binary(_) => operands(&mut fp, 2),
+        Instr::UnpackSequence(_) => operands(&mut fp, 1),
+        Instr::FormatValue { has_spec, .. } => operands(&mut fp, 1 + usize::from(has_spec)),
+        Instr::BuildString(n) => operands(&mut fp, n as usize),
         Instr::Not
         | Instr::JumpIfFalse(_)
         | Instr::JumpIfTrue(_)
