@@ -593,3 +593,38 @@ fn unpacking_a_shared_list_reads_every_element() {
         "#,
     );
 }
+
+#[test]
+fn extending_from_or_joining_a_shared_list_reads_every_element() {
+    // `mine.extend(pair)` and `",".join(names)` read their argument whole,
+    // though the call is on another object.
+    for (name, read) in [
+        ("race-extend", "mine = []\n            mine.extend(pair)"),
+        ("race-join", "mine = \",\".join(names)"),
+    ] {
+        let program = format!(
+            r#"
+        import threading
+        pair = [0, 0]
+        names = ["a", "b"]
+        def writer():
+            pair[1] = 1
+            names[1] = "c"
+        def reader():
+            {read}
+        t1 = threading.Thread(target=writer)
+        t2 = threading.Thread(target=reader)
+        t1.start()
+        t2.start()
+        t1.join()
+        t2.join()
+        "#
+        );
+        let subject = if name == "race-join" { "names" } else { "pair" };
+        assert_pass(
+            name,
+            &program,
+            &format!("\n        expect:\n          - data-race: {subject}\n        "),
+        );
+    }
+}

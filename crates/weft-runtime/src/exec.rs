@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use weft_model::{AccessHint, CmpOp, Conversion, ExcType, GlobalKind, Instr, UnaryOp};
+use weft_model::{AccessHint, CmpOp, Conversion, ExcType, GlobalKind, Instr, Method, UnaryOp};
 
 use crate::machine::{Args, CallResult, Choice, Ctx, Machine, MAX_FRAMES};
 use crate::ops::{self, PyResult};
@@ -303,6 +303,13 @@ impl Machine<'_> {
             } => {
                 let args = self.args_on_stack(s, tid, argc, kwnames);
                 let recv = self.peek_owned(s, tid, argc as usize);
+                if matches!(method, Method::Extend | Method::Join | Method::Update) {
+                    // They read their argument whole, inside one call (atomic
+                    // under the GIL, like a method call on it).
+                    if let Some(arg) = args.pos.first() {
+                        self.container_read_all(s, tid, arg, true, AccessHint::Plain, cx);
+                    }
+                }
                 match crate::methods::call_method(self, s, tid, &recv, method, &args, choice, cx)? {
                     CallResult::Return(v) => {
                         let st = &mut s.frame_mut(tid).stack;

@@ -311,14 +311,25 @@ impl<'p> Machine<'p> {
                 let args: Vec<&Value> = (0..argc as usize).map(|i| self.peek(s, tid, i)).collect();
                 crate::builtins::call_is_step(callee, &args, |v| self.is_shared_container(s, v))
             }
-            Instr::CallMethod { method, argc, .. } => match self.peek(s, tid, argc as usize) {
-                Value::Obj(id) => match s.obj(*id) {
-                    Object::List(_) | Object::Dict(_) => s.heap[*id as usize].shared,
-                    Object::Thread(_) => !matches!(method, weft_model::Method::Run),
-                    _ => true,
-                },
-                _ => false,
-            },
+            Instr::CallMethod { method, argc, .. } => {
+                // `extend`, `join` and `update` read their argument whole.
+                let reads_arg = matches!(
+                    method,
+                    weft_model::Method::Extend
+                        | weft_model::Method::Join
+                        | weft_model::Method::Update
+                ) && argc >= 1
+                    && shared(argc as usize - 1);
+                reads_arg
+                    || match self.peek(s, tid, argc as usize) {
+                        Value::Obj(id) => match s.obj(*id) {
+                            Object::List(_) | Object::Dict(_) => s.heap[*id as usize].shared,
+                            Object::Thread(_) => !matches!(method, weft_model::Method::Run),
+                            _ => true,
+                        },
+                        _ => false,
+                    }
+            }
             Instr::WithEnter | Instr::WithExit => primitives::is_sync(s, self.peek(s, tid, 0)),
             _ => false,
         }
