@@ -4,35 +4,10 @@
 
 mod common;
 
-use common::{assert_diagnostic, check, check_source, strip_timings, weft, yaml, TempDir};
-
-const RACY_COUNTER: &str = r#"
-    import threading
-    counter = 0
-    def work():
-        global counter
-        counter += 1
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-"#;
-
-const LOCKED_COUNTER: &str = r#"
-    import threading
-    lock = threading.Lock()
-    counter = 0
-    def work():
-        global counter
-        with lock:
-            counter += 1
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-"#;
+use common::{
+    assert_diagnostic, check, check_source, strip_timings, weft, yaml, TempDir, LOCKED_COUNTER,
+    RACY_COUNTER,
+};
 
 // ------------------------------------------------------------------ exit codes
 

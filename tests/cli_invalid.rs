@@ -3,26 +3,11 @@
 
 mod common;
 
-use common::{assert_diagnostic, weft, yaml, TempDir};
+use common::{assert_diagnostic, weft, yaml, TempDir, LOCKED_COUNTER};
 use std::time::Duration;
 
 /// A bad input must be refused well within this (debug build included).
 const QUICK: Duration = Duration::from_secs(5);
-
-const LOCKED_COUNTER: &str = r#"
-    import threading
-    lock = threading.Lock()
-    counter = 0
-    def work():
-        global counter
-        with lock:
-            counter += 1
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-"#;
 
 // ----------------------------------------------------- invalid scenario files
 

@@ -3,20 +3,7 @@
 
 mod common;
 
-use common::{check, strip_timings, weft, TempDir};
-
-const RACY_COUNTER: &str = r#"
-    import threading
-    counter = 0
-    def work():
-        global counter
-        counter += 1
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-"#;
+use common::{check, strip_timings, weft, TempDir, RACY_COUNTER};
 
 // --------------------------------------------------------------------- replay
 

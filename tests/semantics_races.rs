@@ -523,19 +523,21 @@ fn check_then_act_race_and_index_error() {
 
 // ----------------------------------------- whole-container reads in expressions
 
-/// A writer of element 1 and a reader that reads the whole list through
-/// `expr` (in `reader`, with `pair` the shared list): the read is a step
+/// A writer of element 1 of the shared lists `pair` and `names`, and a
+/// reader running `body`, which reads `subject` whole: the read is a step
 /// and races with the write, and nothing else is reported.
-fn whole_list_read_races(name: &str, expr: &str) {
+fn whole_list_read_races(name: &str, body: &str, subject: &str) {
     let program = format!(
         r#"
         import threading
         pair = [0, 0]
+        names = ["a", "b"]
         out = []
         def writer():
             pair[1] = 1
+            names[1] = "c"
         def reader():
-            out.append({expr})
+            {body}
         t1 = threading.Thread(target=writer)
         t2 = threading.Thread(target=reader)
         t1.start()
@@ -544,53 +546,29 @@ fn whole_list_read_races(name: &str, expr: &str) {
         t2.join()
         "#
     );
-    assert_pass(
-        name,
-        &program,
-        r#"
-        expect:
-          - data-race: pair
-        "#,
-    );
+    let expect = format!("\n        expect:\n          - data-race: {subject}\n        ");
+    assert_pass(name, &program, &expect);
 }
 
 #[test]
 fn concatenating_a_shared_list_reads_every_element() {
-    // `pair + [2]` copies both elements: it races with `pair[1] = 1`.
-    whole_list_read_races("race-concat", "pair + [2]");
+    // `pair + [2]` copies both elements.
+    whole_list_read_races("race-concat", "out.append(pair + [2])", "pair");
 }
 
 #[test]
 fn an_f_string_of_a_shared_list_reads_every_element() {
-    // `f"{pair}"` renders both elements: it races with `pair[1] = 1`.
-    whole_list_read_races("race-fstring", "f\"{pair}\"");
+    // `f"{pair}"` renders both elements.
+    whole_list_read_races("race-fstring", "out.append(f\"{pair}\")", "pair");
 }
 
 #[test]
 fn unpacking_a_shared_list_reads_every_element() {
-    // `a, b = pair` reads both elements: it races with `pair[1] = 1`.
-    assert_pass(
+    // `a, b = pair` reads both elements.
+    whole_list_read_races(
         "race-unpack",
-        r#"
-        import threading
-        pair = [0, 0]
-        out = []
-        def writer():
-            pair[1] = 1
-        def reader():
-            a, b = pair
-            out.append(a + b)
-        t1 = threading.Thread(target=writer)
-        t2 = threading.Thread(target=reader)
-        t1.start()
-        t2.start()
-        t1.join()
-        t2.join()
-        "#,
-        r#"
-        expect:
-          - data-race: pair
-        "#,
+        "a, b = pair\n            out.append(a + b)",
+        "pair",
     );
 }
 
@@ -598,33 +576,10 @@ fn unpacking_a_shared_list_reads_every_element() {
 fn extending_from_or_joining_a_shared_list_reads_every_element() {
     // `mine.extend(pair)` and `",".join(names)` read their argument whole,
     // though the call is on another object.
-    for (name, read) in [
-        ("race-extend", "mine = []\n            mine.extend(pair)"),
-        ("race-join", "mine = \",\".join(names)"),
-    ] {
-        let program = format!(
-            r#"
-        import threading
-        pair = [0, 0]
-        names = ["a", "b"]
-        def writer():
-            pair[1] = 1
-            names[1] = "c"
-        def reader():
-            {read}
-        t1 = threading.Thread(target=writer)
-        t2 = threading.Thread(target=reader)
-        t1.start()
-        t2.start()
-        t1.join()
-        t2.join()
-        "#
-        );
-        let subject = if name == "race-join" { "names" } else { "pair" };
-        assert_pass(
-            name,
-            &program,
-            &format!("\n        expect:\n          - data-race: {subject}\n        "),
-        );
-    }
+    whole_list_read_races(
+        "race-extend",
+        "mine = []\n            mine.extend(pair)",
+        "pair",
+    );
+    whole_list_read_races("race-join", "mine = \",\".join(names)", "names");
 }

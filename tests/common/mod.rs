@@ -444,3 +444,33 @@ pub fn assert_thread_exception(name: &str, program: &str, subject: &str, line: &
         c.dump()
     );
 }
+
+/// Two threads add 1 to a shared counter without a lock: a data race.
+pub const RACY_COUNTER: &str = r#"
+    import threading
+    counter = 0
+    def work():
+        global counter
+        counter += 1
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"#;
+
+/// The same under a Lock: clean.
+pub const LOCKED_COUNTER: &str = r#"
+    import threading
+    lock = threading.Lock()
+    counter = 0
+    def work():
+        global counter
+        with lock:
+            counter += 1
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"#;

@@ -57,12 +57,7 @@ const BATCH: usize = 1024;
 /// One node's expansion, as a worker computes it: the successors, whether
 /// the model reduced them, and their visited-set keys. Depends on nothing
 /// but the state.
-fn expand_one<M: Model>(
-    model: &M,
-    reduce: bool,
-    mode: Visited,
-    state: &M::State,
-) -> (Expansion<M>, bool, Vec<Key>) {
+fn expand_one<M: Model>(model: &M, reduce: bool, mode: Visited, state: &M::State) -> Expanded<M> {
     let mut exp = Expansion::default();
     let reduced = if reduce {
         model.expand_reduced(state, &mut exp)
@@ -78,27 +73,19 @@ fn expand_one<M: Model>(
     (exp, reduced, keys)
 }
 
-/// Expansions of `states` claimed in any order, back in frontier order.
-fn collect_in_order<M: Model>(
-    states: Vec<M::State>,
-    expanded: Vec<(usize, (Expansion<M>, bool, Vec<Key>))>,
-) -> Vec<Prepared<M>> {
-    let mut slots: Vec<Option<(Expansion<M>, bool, Vec<Key>)>> =
-        (0..states.len()).map(|_| None).collect();
-    for (i, e) in expanded {
-        slots[i] = Some(e);
-    }
+/// What a worker computes for one state ([`expand_one`]).
+type Expanded<M> = (Expansion<M>, bool, Vec<Key>);
+
+/// The frontier states with their expansions, in frontier order.
+fn prepared<M: Model>(states: Vec<M::State>, expanded: Vec<Expanded<M>>) -> Vec<Prepared<M>> {
     states
         .into_iter()
-        .zip(slots)
-        .map(|(state, slot)| {
-            let (exp, reduced, keys) = slot.expect("every node expanded");
-            Prepared {
-                state,
-                exp,
-                reduced,
-                keys,
-            }
+        .zip(expanded)
+        .map(|(state, (exp, reduced, keys))| Prepared {
+            state,
+            exp,
+            reduced,
+            keys,
         })
         .collect()
 }
@@ -269,13 +256,7 @@ impl<M: Model> Explorer<'_, M> {
             }
             let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
             let claims: Claims = Claims::new(ahead.len());
-            let work = || {
-                let mut done = Vec::new();
-                while let Some(i) = claims.claim() {
-                    done.push((i, expand_one(model, reduce, mode, &ahead[i])));
-                }
-                done
-            };
+            let work = || claims.drain(|i| expand_one(model, reduce, mode, &ahead[i]));
             let (merged, expanded) = std::thread::scope(|scope| {
                 let helpers: Vec<_> = (1..self.workers).map(|_| scope.spawn(work)).collect();
                 let mut merged = Ok(());
@@ -296,7 +277,8 @@ impl<M: Model> Explorer<'_, M> {
             if let Err(status) = merged {
                 return status;
             }
-            batch = collect_in_order(ahead, expanded);
+            let expanded = parallel::in_order(ahead.len(), expanded);
+            batch = prepared(ahead, expanded);
         }
         match self.bound {
             Some(b) if self.pruned > 0 => Status::Bounded { preemptions: b },
@@ -361,13 +343,7 @@ impl<M: Model> Explorer<'_, M> {
         if reduced {
             if self.closes_cycle(&exp, &keys, node.depth) {
                 self.proviso_full += 1;
-                exp = Expansion::default();
-                self.model.expand(&state, &mut exp);
-                keys = exp
-                    .successors
-                    .iter()
-                    .map(|s| self.store.key(&s.state))
-                    .collect();
+                (exp, _, keys) = expand_one(self.model, false, self.store.mode(), &state);
             } else {
                 self.reduced += 1;
             }
@@ -465,16 +441,7 @@ impl<M: Model> Explorer<'_, M> {
         // Starting threads costs more than expanding a handful of states.
         let workers = if states.len() >= 32 { workers } else { 1 };
         let expanded = parallel::map(&states, workers, |s| expand_one(model, reduce, mode, s));
-        states
-            .into_iter()
-            .zip(expanded)
-            .map(|(state, (exp, reduced, keys))| Prepared {
-                state,
-                exp,
-                reduced,
-                keys,
-            })
-            .collect()
+        prepared(states, expanded)
     }
 
     /// The cycle proviso: a reduced expansion with a step back to a state

@@ -56,6 +56,28 @@ impl<C: Counter> Claims<C> {
         let i = self.next.fetch_add(1);
         (i < self.len).then_some(i)
     }
+
+    /// Claim indexes until none is left, applying `f` to each: one
+    /// worker's share of the work, with the indexes it took.
+    pub fn drain<R>(&self, f: impl Fn(usize) -> R) -> Vec<(usize, R)> {
+        let mut done = Vec::new();
+        while let Some(i) = self.claim() {
+            done.push((i, f(i)));
+        }
+        done
+    }
+}
+
+/// The workers' results, claimed in any order, back in index order.
+pub(crate) fn in_order<R>(len: usize, done: impl IntoIterator<Item = (usize, R)>) -> Vec<R> {
+    let mut slots: Vec<Option<R>> = (0..len).map(|_| None).collect();
+    for (i, r) in done {
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|r| r.expect("every index claimed"))
+        .collect()
 }
 
 /// `f` applied to every item, on `workers` threads (the caller's included);
@@ -68,16 +90,9 @@ pub(crate) fn map<T: Sync, R: Send>(
     if workers <= 1 || items.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    let claims: Claims<std::sync::atomic::AtomicUsize> = Claims::new(items.len());
-    let work = || {
-        let mut done = Vec::new();
-        while let Some(i) = claims.claim() {
-            done.push((i, f(&items[i])));
-        }
-        done
-    };
-    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
+    let claims: Claims = Claims::new(items.len());
+    let work = || claims.drain(|i| f(&items[i]));
+    let all = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..workers.min(items.len()))
             .map(|_| scope.spawn(work))
             .collect();
@@ -85,12 +100,7 @@ pub(crate) fn map<T: Sync, R: Send>(
         for h in helpers {
             all.extend(h.join().expect("an expansion worker panicked"));
         }
-        for (i, r) in all {
-            slots[i] = Some(r);
-        }
+        all
     });
-    slots
-        .into_iter()
-        .map(|r| r.expect("every item claimed"))
-        .collect()
+    in_order(items.len(), all)
 }

@@ -18,12 +18,9 @@ impl Counter for LoomCounter {
     }
 }
 
+/// One worker's loop, as the explorer runs it (`Claims::drain`).
 fn drain(claims: &Claims<LoomCounter>) -> Vec<usize> {
-    let mut mine = Vec::new();
-    while let Some(i) = claims.claim() {
-        mine.push(i);
-    }
-    mine
+    claims.drain(|i| i).into_iter().map(|(i, _)| i).collect()
 }
 
 fn every_index_exactly_once(workers: usize, len: usize) {

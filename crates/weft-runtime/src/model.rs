@@ -11,7 +11,7 @@ use crate::ops;
 use crate::part::Part;
 use crate::primitives;
 use crate::race::{Loc, Site};
-use crate::reduction::{after_step_conflicts, Reducer};
+use crate::reduction::Reducer;
 use crate::state::{HeapObj, Label, State, ThreadState};
 use crate::value::{Exception, ObjId, Tid, Value};
 use rustc_hash::FxHashSet;
@@ -404,6 +404,41 @@ impl<'p> ThreadModel<'p> {
 }
 
 impl ThreadModel<'_> {
+    /// What each thread can do next from `state`.
+    fn choices_of(&self, state: &State) -> Vec<Choices> {
+        (0..state.threads.len() as Tid)
+            .map(|t| self.machine.choices(state, t))
+            .collect()
+    }
+
+    /// Every thread's steps from `state`, and the findings of the state
+    /// itself (its `final` checks if the program may end here, a deadlock
+    /// if nothing can move).
+    fn expand_with(&self, state: &State, choices: &[Choices], out: &mut Expansion<Self>) {
+        let m = &self.machine;
+        let ended = state.ended();
+        if ended {
+            // The program may end here. Daemon threads are abandoned wherever
+            // they are, and until the process exits they may still run: their
+            // further steps are explored below, and each state they reach is
+            // an end state too.
+            out.terminal = true;
+            for (i, c) in m.prog.finals.iter().enumerate() {
+                self.check(state, i, true, c.func, &mut out.findings);
+            }
+        }
+        for (tid, &ch) in choices.iter().enumerate() {
+            self.successors_of(state, tid as Tid, ch, out);
+        }
+        if out.successors.is_empty() && !ended {
+            out.terminal = true;
+            let mut cx = Ctx::default();
+            let d = self.deadlock(state, &mut cx);
+            self.findings_of(state, cx.events, &mut out.findings);
+            out.findings.push(d);
+        }
+    }
+
     /// The successors of `tid`'s next step from `state`, one per choice.
     fn successors_of(&self, state: &State, tid: Tid, ch: Choices, out: &mut Expansion<Self>) {
         let m = &self.machine;
@@ -493,54 +528,34 @@ impl Model for ThreadModel<'_> {
     }
 
     fn expand(&self, state: &State, out: &mut Expansion<Self>) {
-        let m = &self.machine;
-        let ended = state.ended();
-        if ended {
-            // The program may end here. Daemon threads are abandoned wherever
-            // they are, and until the process exits they may still run: their
-            // further steps are explored below, and each state they reach is
-            // an end state too.
-            out.terminal = true;
-            for (i, c) in m.prog.finals.iter().enumerate() {
-                self.check(state, i, true, c.func, &mut out.findings);
-            }
-        }
-        for tid in 0..state.threads.len() as Tid {
-            self.successors_of(state, tid, m.choices(state, tid), out);
-        }
-        if out.successors.is_empty() && !ended {
-            out.terminal = true;
-            let mut cx = Ctx::default();
-            let d = self.deadlock(state, &mut cx);
-            self.findings_of(state, cx.events, &mut out.findings);
-            out.findings.push(d);
-        }
+        self.expand_with(state, &self.choices_of(state), out);
     }
 
     fn expand_reduced(&self, state: &State, out: &mut Expansion<Self>) -> bool {
-        let m = &self.machine;
-        if state.ended() {
-            self.expand(state, out);
-            return false;
-        }
-        let choices: Vec<Choices> = (0..state.threads.len() as Tid)
-            .map(|t| m.choices(state, t))
-            .collect();
+        let choices = self.choices_of(state);
         let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
-        let Some(set) = self.reducer.persistent(m, state, &enabled) else {
-            self.expand(state, out);
+        let set = match state.ended() {
+            true => None,
+            false => self.reducer.persistent(&self.machine, state, &enabled),
+        };
+        let Some(set) = set else {
+            self.expand_with(state, &choices, out);
             return false;
         };
-        for &tid in &set {
+        for (i, &tid) in set.threads.iter().enumerate() {
             let from = out.successors.len();
             self.successors_of(state, tid, choices[tid as usize], out);
             if out.successors[from..]
                 .iter()
-                .any(|succ| after_step_conflicts(&self.reducer, state, &succ.state, tid, &set))
+                .any(|succ| set.broken_by(state, &succ.state, tid))
             {
-                out.successors.clear();
-                out.findings.clear();
-                self.expand(state, out);
+                // Every other thread moves too; the steps taken are kept,
+                // in the order a full expansion gives them.
+                let taken = &set.threads[..=i];
+                for t in (0..state.threads.len() as Tid).filter(|t| !taken.contains(t)) {
+                    self.successors_of(state, t, choices[t as usize], out);
+                }
+                out.successors.sort_by_key(|succ| succ.step);
                 return false;
             }
         }

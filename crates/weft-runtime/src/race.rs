@@ -170,13 +170,6 @@ impl RaceState {
         }
     }
 
-    /// Does any recorded access satisfy `dead`?
-    pub fn any_access(&self, mut dead: impl FnMut(&Loc, &Access) -> bool) -> bool {
-        self.records
-            .iter()
-            .any(|(l, r)| r.write.iter().chain(&r.reads).any(|a| dead(l, a)))
-    }
-
     /// Forget the recorded accesses that satisfy `dead` (ones no future
     /// access can race with), and records left empty. Forgetting such an
     /// access changes no future verdict, and lets states that differ only

@@ -25,7 +25,7 @@
 //! so reachability from the current state is a sound bound on the future.
 //!
 //! Two effects are only known once a step has run, and are checked then
-//! ([`after_step_conflicts`]): allocating (object ids and race-tracking
+//! ([`Persistent::broken_by`]): allocating (object ids and race-tracking
 //! agents are handed out in order, so two allocations do not commute) and
 //! ending the thread (observable through its `Thread` object).
 //!
@@ -75,11 +75,10 @@ fn set_bit(set: &mut Vec<u64>, i: usize) -> bool {
 
 /// Per-program facts the reduction needs, computed once.
 pub struct Reducer {
-    /// Globals named by each function's code.
-    names: Vec<Vec<u32>>,
     /// Globals named by the code a function can still run from each pc
-    /// (bit sets; `pc == code.len()` is the end): a thread past its last
-    /// use of a global will not touch it again.
+    /// (bit sets; `pc == code.len()` is the end; pc 0 covers the whole
+    /// function): a thread past its last use of a global will not touch it
+    /// again.
     names_from: Vec<Vec<Vec<u64>>>,
     /// The program calls `Thread.run()`, which runs a thread's target in
     /// the caller: a started thread's target stays reachable code.
@@ -145,36 +144,18 @@ impl Reducer {
     pub fn new(prog: &Program) -> Reducer {
         let mut off = !prog.invariants.is_empty();
         let mut runs_targets = false;
-        let names = prog
-            .functions
-            .iter()
-            .map(|f| {
-                let mut gs = Vec::new();
-                for i in &f.code {
-                    match i {
-                        Instr::LoadGlobal(g, _)
-                        | Instr::StoreGlobal(g, _)
-                        | Instr::DeleteGlobal(g) => {
-                            if !gs.contains(g) {
-                                gs.push(*g);
-                            }
-                        }
-                        Instr::StoreAttr(_)
-                        | Instr::LoadAttr(Attr::NWaiting | Attr::Broken | Attr::Ident) => {
-                            off = true;
-                        }
-                        Instr::CallMethod {
-                            method: Method::Run,
-                            ..
-                        } => runs_targets = true,
-                        _ => {}
-                    }
-                }
-                gs
-            })
-            .collect();
+        for i in prog.functions.iter().flat_map(|f| &f.code) {
+            match i {
+                Instr::StoreAttr(_)
+                | Instr::LoadAttr(Attr::NWaiting | Attr::Broken | Attr::Ident) => off = true,
+                Instr::CallMethod {
+                    method: Method::Run,
+                    ..
+                } => runs_targets = true,
+                _ => {}
+            }
+        }
         Reducer {
-            names,
             names_from: prog.functions.iter().map(names_from).collect(),
             runs_targets,
             off,
@@ -184,7 +165,7 @@ impl Reducer {
     /// A persistent set of threads from `s`, given which threads are
     /// enabled; `None` when every enabled thread must move (the reduction
     /// does not apply here, or no smaller set exists).
-    pub fn persistent(&self, m: &Machine, s: &State, enabled: &[bool]) -> Option<Vec<Tid>> {
+    pub fn persistent(&self, m: &Machine, s: &State, enabled: &[bool]) -> Option<Persistent> {
         let live: Vec<Tid> = (0..s.threads.len() as Tid)
             .filter(|&t| !s.threads[t as usize].done)
             .collect();
@@ -210,6 +191,7 @@ impl Reducer {
             }
         }
         best.filter(|b| b.len() < enabled.iter().filter(|&&e| e).count())
+            .map(|threads| Persistent { threads, reach })
     }
 
     /// Everything thread `tid` could ever touch.
@@ -225,18 +207,9 @@ impl Reducer {
         values.push(Value::Obj(th.obj));
         for f in &th.frames {
             // The frame's own function only from where it is on; functions
-            // it may call are found as values, and count whole.
+            // it may call are found as values, and count whole (from pc 0).
             let pc = (f.pc as usize).min(self.names_from[f.func as usize].len() - 1);
-            for (w, x) in self.names_from[f.func as usize][pc].iter().enumerate() {
-                let mut x = *x;
-                while x != 0 {
-                    let g = w * 64 + x.trailing_zeros() as usize;
-                    x &= x - 1;
-                    if set_bit(&mut r.globals, g) {
-                        values.push(s.globals[g].clone());
-                    }
-                }
-            }
+            self.name_globals(s, f.func, pc, &mut r, &mut values);
             values.extend(f.locals.iter().cloned());
             values.extend(f.stack.iter().cloned());
             values.extend(f.handling.iter().cloned());
@@ -248,19 +221,36 @@ impl Reducer {
             if let Some(v) = values.pop() {
                 self.visit(s, v, &mut r, &mut values, &mut funcs);
             } else if let Some(f) = funcs.pop() {
-                if !set_bit(&mut seen_funcs, f as usize) {
-                    continue;
-                }
-                for &g in &self.names[f as usize] {
-                    if set_bit(&mut r.globals, g as usize) {
-                        values.push(s.globals[g as usize].clone());
-                    }
+                if set_bit(&mut seen_funcs, f as usize) {
+                    self.name_globals(s, f, 0, &mut r, &mut values);
                 }
             } else {
                 break;
             }
         }
         r
+    }
+
+    /// The globals named by `func`'s code from `pc` on join the reach, and
+    /// their values are to be visited.
+    fn name_globals(
+        &self,
+        s: &State,
+        func: FuncId,
+        pc: usize,
+        r: &mut Reach,
+        values: &mut Vec<Value>,
+    ) {
+        for (w, bits) in self.names_from[func as usize][pc].iter().enumerate() {
+            let mut x = *bits;
+            while x != 0 {
+                let g = w * 64 + x.trailing_zeros() as usize;
+                x &= x - 1;
+                if set_bit(&mut r.globals, g) {
+                    values.push(s.globals[g].clone());
+                }
+            }
+        }
     }
 
     fn visit(
@@ -273,39 +263,54 @@ impl Reducer {
     ) {
         match v {
             Value::Obj(id) => {
-                if !set_bit(&mut r.objects, id as usize) {
-                    return;
-                }
-                match s.obj(id) {
-                    Object::List(items) => values.extend(items.iter().cloned()),
-                    Object::Dict(items) => {
-                        for (k, v) in items {
-                            values.push(k.clone());
-                            values.push(v.clone());
-                        }
-                    }
-                    Object::Queue(q) => values.extend(q.items.iter().cloned()),
-                    Object::Condition(c) => values.push(Value::Obj(c.lock)),
-                    Object::Thread(t) => {
-                        // A started thread's target runs in that thread,
-                        // not in whoever holds its `Thread` object.
-                        if t.tid.is_none() || self.runs_targets {
-                            values.push(t.target.clone());
-                            values.extend(t.args.iter().cloned());
-                            values.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
-                        }
-                    }
-                    Object::Lock(_)
-                    | Object::RLock(_)
-                    | Object::Semaphore(_)
-                    | Object::Event(_)
-                    | Object::Barrier(_) => {}
+                if set_bit(&mut r.objects, id as usize) {
+                    // A started thread's target runs in that thread, not in
+                    // whoever holds its `Thread` object.
+                    let code = match s.obj(id) {
+                        Object::Thread(t) => t.tid.is_none() || self.runs_targets,
+                        _ => false,
+                    };
+                    push_children(s.obj(id), code, values);
                 }
             }
             Value::Func(f) => funcs.push(f),
-            Value::Tuple(items) | Value::SeqIter(items, _) => values.extend(items.iter().cloned()),
-            _ => {}
+            other => push_children_of_value(&other, values),
         }
+    }
+}
+
+/// The values an object holds that a thread holding it can reach. A
+/// `Thread` object's target and arguments only with `thread_code`: reading
+/// a thread's liveness does not run its target.
+fn push_children(obj: &Object, thread_code: bool, out: &mut Vec<Value>) {
+    match obj {
+        Object::List(items) => out.extend(items.iter().cloned()),
+        Object::Dict(items) => {
+            for (k, v) in items {
+                out.push(k.clone());
+                out.push(v.clone());
+            }
+        }
+        Object::Queue(q) => out.extend(q.items.iter().cloned()),
+        Object::Condition(c) => out.push(Value::Obj(c.lock)),
+        Object::Thread(t) if thread_code => {
+            out.push(t.target.clone());
+            out.extend(t.args.iter().cloned());
+            out.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
+        }
+        Object::Thread(_)
+        | Object::Lock(_)
+        | Object::RLock(_)
+        | Object::Semaphore(_)
+        | Object::Event(_)
+        | Object::Barrier(_) => {}
+    }
+}
+
+/// The values inside a non-object value (tuples, iteration snapshots).
+fn push_children_of_value(v: &Value, out: &mut Vec<Value>) {
+    if let Value::Tuple(items) | Value::SeqIter(items, _) = v {
+        out.extend(items.iter().cloned());
     }
 }
 
@@ -435,25 +440,12 @@ fn deep(s: &State, v: &Value, fp: &mut Footprint) {
     while let Some(v) = stack.pop() {
         match v {
             Value::Obj(id) => {
-                if fp.objects.contains(&id) {
-                    continue;
-                }
-                fp.objects.push(id);
-                match s.obj(id) {
-                    Object::List(items) => stack.extend(items.iter().cloned()),
-                    Object::Dict(items) => {
-                        for (k, v) in items {
-                            stack.push(k.clone());
-                            stack.push(v.clone());
-                        }
-                    }
-                    Object::Queue(q) => stack.extend(q.items.iter().cloned()),
-                    Object::Condition(c) => stack.push(Value::Obj(c.lock)),
-                    _ => {}
+                if !fp.objects.contains(&id) {
+                    fp.objects.push(id);
+                    push_children(s.obj(id), false, &mut stack);
                 }
             }
-            Value::Tuple(items) | Value::SeqIter(items, _) => stack.extend(items.iter().cloned()),
-            _ => {}
+            other => push_children_of_value(&other, &mut stack),
         }
     }
 }
@@ -513,35 +505,40 @@ impl Reach {
     }
 }
 
-/// Effects known only after the step ran that break the persistent set:
-/// it allocated (ids are handed out in order) while a thread outside the
-/// set is alive, or it ended its thread while a thread outside the set can
-/// reach the thread's `Thread` object.
-pub fn after_step_conflicts(
-    reducer: &Reducer,
-    before: &State,
-    after: &State,
-    tid: Tid,
-    set: &[Tid],
-) -> bool {
-    let outside: Vec<Tid> = (0..before.threads.len() as Tid)
-        .filter(|t| !set.contains(t) && !before.threads[*t as usize].done)
-        .collect();
-    if outside.is_empty() {
-        return false;
+/// A persistent set of threads ([`Reducer::persistent`]), with the reach
+/// of every live thread it was computed from.
+pub struct Persistent {
+    pub threads: Vec<Tid>,
+    reach: Vec<Option<Reach>>,
+}
+
+impl Persistent {
+    /// Effects known only after a step of the set ran that break it: the
+    /// step allocated (ids are handed out in order) while a thread outside
+    /// the set is alive, or it ended its thread while a thread outside the
+    /// set can reach the thread's `Thread` object.
+    pub fn broken_by(&self, before: &State, after: &State, tid: Tid) -> bool {
+        let mut outside = (0..before.threads.len() as Tid)
+            .filter(|t| !self.threads.contains(t) && !before.threads[*t as usize].done)
+            .peekable();
+        if outside.peek().is_none() {
+            return false;
+        }
+        if after.heap.len() != before.heap.len()
+            || after.agents != before.agents
+            || after.thread_counter != before.thread_counter
+            || after.threads.len() != before.threads.len()
+        {
+            return true;
+        }
+        if !after.threads[tid as usize].done {
+            return false;
+        }
+        let obj = before.threads[tid as usize].obj as usize;
+        outside.any(|u| {
+            self.reach[u as usize]
+                .as_ref()
+                .is_some_and(|r| bit(&r.objects, obj))
+        })
     }
-    if after.heap.len() != before.heap.len()
-        || after.agents != before.agents
-        || after.thread_counter != before.thread_counter
-        || after.threads.len() != before.threads.len()
-    {
-        return true;
-    }
-    if after.threads[tid as usize].done {
-        let obj = before.threads[tid as usize].obj;
-        return outside
-            .iter()
-            .any(|&u| bit(&reducer.reach(before, u).objects, obj as usize));
-    }
-    false
 }
