@@ -26,7 +26,7 @@ pub use loom_engine::loom_worker;
 pub use trace::{replay, source_site, ReplayResult, Trace, TraceStep};
 
 use weft_compile::{Literal, Options, ParamInput};
-use weft_explore::{explore, explore_reference, Config};
+use weft_explore::{explore, explore_reference, Config, Outcome};
 use weft_model::Program;
 use weft_runtime::{Machine, ModelOptions, ThreadModel};
 use weft_scenario::ParamValue;
@@ -41,8 +41,13 @@ pub struct CheckOptions {
     /// Keep every reachable end state (for oracles).
     pub keep_final_states: bool,
     pub engine: Engine,
-    /// Turn the partial-order reduction off (the default engine only).
+    /// Turn every reduction off (the default engine only): partial-order
+    /// reduction and symmetry.
     pub no_reduction: bool,
+    /// Turn the partial-order reduction off.
+    pub no_por: bool,
+    /// Turn symmetry reduction off.
+    pub no_symmetry: bool,
     /// Whole states or fingerprints in the visited set (the default engine only).
     pub visited: Visited,
     /// Threads expanding states (0: one per core). The results do not
@@ -226,6 +231,8 @@ pub struct Checked {
     /// Every distinct lock-order edge seen in the explored graph (the
     /// lock-order graph), in a deterministic order.
     pub lock_edges: Vec<LockEdge>,
+    /// States were stored up to permutations of identical threads.
+    pub symmetry: bool,
 }
 
 /// Load and compile a scenario.
@@ -324,30 +331,42 @@ fn verdict_of(c: &Checked) -> Verdict {
 /// an unbounded program cannot take the machine down.
 pub const DEFAULT_MAX_MEMORY: u64 = 12 << 30;
 
-/// Explore a compiled scenario and match the result against `expect`.
-pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
-    let model = ThreadModel::new(
-        Machine::new(program),
-        ModelOptions {
-            no_part_sharing: options.visited == Visited::Fingerprint,
-            forget_known_accesses: options.engine != Engine::Reference && !options.no_reduction,
-        },
-    );
+/// Explore a compiled scenario as [`check_program`] does: the model it
+/// explored (symmetry off if the program turned out to tell identical
+/// threads apart) and the outcome, its witnesses as the program runs them.
+pub fn explore_program<'p>(
+    scenario: &Scenario,
+    program: &'p Program,
+    options: &CheckOptions,
+) -> (ThreadModel<'p>, Outcome<ThreadModel<'p>>) {
+    let default_engine = options.engine != Engine::Reference;
+    let por = default_engine && !options.no_reduction && !options.no_por;
     let limits = &scenario.limits;
-    let config = Config {
+    let preemption_bound = options.preemptions.or(limits.preemptions);
+    let model_with = |symmetry: bool| {
+        ThreadModel::new(
+            Machine::new(program),
+            ModelOptions {
+                no_part_sharing: options.visited == Visited::Fingerprint,
+                forget_known_accesses: por,
+                symmetry,
+            },
+        )
+    };
+    let config = || Config {
         max_states: options.max_states.or(limits.max_states),
         time_limit: options.time_limit.or(limits.time_limit),
         max_memory: options
             .max_memory
             .or(limits.max_memory)
             .or(Some(DEFAULT_MAX_MEMORY)),
-        preemption_bound: options.preemptions.or(limits.preemptions),
+        preemption_bound,
         keep_terminal_states: options.keep_final_states,
         progress: options
             .progress
             .clone()
             .map(|h| Box::new(move |p: &Progress| (h.0)(p)) as weft_explore::ProgressFn),
-        reduce: !options.no_reduction,
+        reduce: por,
         visited: options.visited,
         workers: match options.workers {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -355,10 +374,36 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         },
         ..Config::default()
     };
-    let outcome = match options.engine {
-        Engine::Default | Engine::Loom => explore(&model, config),
-        Engine::Reference => explore_reference(&model, config),
+    // Symmetry renames threads, which a preemption bound counts.
+    let symmetry = default_engine
+        && !options.no_reduction
+        && !options.no_symmetry
+        && preemption_bound.is_none();
+    let mut model = model_with(symmetry);
+    let mut outcome = match options.engine {
+        Engine::Default | Engine::Loom => explore(&model, config()),
+        Engine::Reference => explore_reference(&model, config()),
     };
+    if model.symmetry_broken() {
+        // The program told identical threads apart after all: their
+        // permutations were not harmless, so the run says nothing.
+        model = model_with(false);
+        outcome = explore(&model, config());
+    }
+    if model.uses_symmetry() {
+        let witnesses = std::mem::take(&mut outcome.witnesses);
+        outcome.witnesses = witnesses
+            .into_iter()
+            .map(|w| model.concrete_witness(w))
+            .collect();
+    }
+    (model, outcome)
+}
+
+/// Explore a compiled scenario and match the result against `expect`.
+pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptions) -> Checked {
+    let (model, outcome) = explore_program(&scenario, program, options);
+    let symmetry = model.uses_symmetry();
     let mut findings = findings::from_witnesses(&model, &scenario, &outcome.witnesses);
     findings.extend(lockorder::cycles(
         &model,
@@ -395,5 +440,6 @@ pub fn check_program(scenario: Scenario, program: &Program, options: &CheckOptio
         inconclusive,
         final_states,
         lock_edges,
+        symmetry,
     }
 }

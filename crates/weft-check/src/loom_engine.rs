@@ -156,5 +156,6 @@ fn from_report(scenario: Scenario, report: LoomReport) -> Checked {
         inconclusive,
         final_states: report.final_states,
         lock_edges: vec![],
+        symmetry: false,
     }
 }

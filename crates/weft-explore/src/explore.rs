@@ -379,14 +379,20 @@ impl<M: Model> Explorer<'_, M> {
             self.transitions += 1;
             let depth = node.depth + 1;
             for f in succ.findings {
-                self.record(f, cur, Some((succ.step, succ.thread)), depth, switches);
+                self.record(
+                    f,
+                    cur,
+                    Some((succ.step, succ.thread_after)),
+                    depth,
+                    switches,
+                );
             }
             let mut child = Node {
                 parent: cur,
                 state: 0,
                 depth,
                 switches,
-                thread: succ.thread,
+                thread: succ.thread_after,
                 preemptions,
                 free: succ.yielded || succ.stopped,
                 step: Some(succ.step),
@@ -596,14 +602,15 @@ impl<M: Model> Explorer<'_, M> {
                 }
                 steps.reverse();
                 threads.reverse();
-                let switches = threads.windows(2).filter(|w| w[0] != w[1]).count() as u32;
-                debug_assert_eq!((steps.len() as u32, switches), (r.steps, r.switches));
+                debug_assert_eq!(steps.len() as u32, r.steps);
+                // Counted as the path was found: a model that renames
+                // threads names them in each state's own terms.
                 let w = Witness {
                     finding: r.finding,
                     key: r.key,
                     steps,
                     threads,
-                    switches,
+                    switches: r.switches,
                 };
                 (seq as u32, w)
             })

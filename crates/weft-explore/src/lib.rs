@@ -148,8 +148,14 @@ pub struct Expansion<M: Model + ?Sized> {
 
 pub struct Successor<M: Model + ?Sized> {
     pub step: M::Step,
-    /// The thread that moved, for counting context switches and preemptions.
+    /// The thread that moved, as the expanded state names it: compared with
+    /// the thread of the step that reached that state to count context
+    /// switches and preemptions.
     pub thread: u32,
+    /// The same thread as the successor state names it: it differs from
+    /// `thread` only for a model that renames threads when it puts a state
+    /// in canonical form (symmetry reduction).
+    pub thread_after: u32,
     /// The thread gave up the processor on this step (`time.sleep`): a
     /// switch after it is not a preemption.
     pub yielded: bool,

@@ -87,7 +87,9 @@ impl Stats {
     }
 }
 
-/// A shortest path to a finding: `steps[i]` was taken by `threads[i]`.
+/// A shortest path to a finding: `steps[i]` was taken by `threads[i]`, as
+/// the state it led to names that thread (the step's own thread, unless the
+/// model renames threads to put states in canonical form).
 pub struct Witness<M: Model> {
     pub finding: M::Finding,
     pub key: M::FindingKey,

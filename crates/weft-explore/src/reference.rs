@@ -140,7 +140,7 @@ pub fn explore_reference<M: Model>(model: &M, config: Config) -> Outcome<M> {
             });
             stats.max_depth = stats.max_depth.max(nodes[id].depth);
             node_state.push(key.0.clone());
-            node_meta.push((succ.thread, succ.yielded || succ.stopped, used));
+            node_meta.push((succ.thread_after, succ.yielded || succ.stopped, used));
             seen.insert(key, id);
             queue.push_back(id);
         }

@@ -12,10 +12,9 @@ use std::time::Duration;
 use weft_check::{
     check_program, CheckOptions, Checked, Engine, Finding, Scenario, Subject, Visited,
 };
-use weft_explore::{explore, explore_reference, Config, Status};
+use weft_explore::Status;
 use weft_model::Program;
 use weft_runtime::state::State;
-use weft_runtime::{Machine, ModelOptions, ThreadModel};
 
 /// A finding reduced to what `expect` compares: kind id and subject.
 pub type FindingKey = (String, Option<String>);
@@ -101,39 +100,21 @@ pub fn run_engine_with(
     let (findings, final_states) = from_checked(&checked);
     let mut incomplete = checked.inconclusive.clone();
 
-    let model = ThreadModel::new(
-        Machine::new(program),
-        ModelOptions {
-            forget_known_accesses: engine == Engine::Default,
-            ..ModelOptions::default()
-        },
-    );
-    let config = Config {
-        max_states: limits.max_states.or(scenario.limits.max_states),
-        time_limit: limits.time_limit.or(scenario.limits.time_limit),
-        max_memory: Some(weft_check::DEFAULT_MAX_MEMORY),
-        preemption_bound: scenario.limits.preemptions,
-        keep_terminal_states: true,
-        reduce: engine == Engine::Default,
-        visited,
-        ..Config::default()
-    };
-    let outcome = match engine {
-        Engine::Reference => explore_reference(&model, config),
-        _ => explore(&model, config),
-    };
+    let (_, outcome) = weft_check::explore_program(scenario, program, &options);
     if let Status::Incomplete(kind) = outcome.status {
         incomplete.get_or_insert(format!("{kind:?} limit"));
     }
     // Compared without their race-tracking records, which the default
     // engine prunes (records no future access can race with) and the
-    // reference engine keeps.
+    // reference engine keeps, and in canonical form under permutations of
+    // identical threads, which the default engine stores.
     let deadlock_states = outcome
         .terminal_states
         .into_iter()
         .filter(|s| !s.ended())
         .map(|mut s| {
             s.race = Default::default();
+            weft_runtime::symmetry::canonicalise(&mut s);
             s
         })
         .collect();

@@ -83,6 +83,10 @@ enum Stmt {
 #[derive(Debug, Clone)]
 struct Prog {
     workers: Vec<Vec<Stmt>>,
+    /// How many threads run the first worker. With more than one, every
+    /// thread is started without keeping its handle, so that the copies
+    /// are interchangeable (symmetry reduction applies).
+    copies: usize,
     queue_max: u8,
     sem_count: u8,
     bounded_sem: bool,
@@ -148,12 +152,22 @@ fn prog() -> impl Strategy<Value = Prog> {
         .prop_map(
             |(workers, queue_max, sem_count, bounded_sem, main_incr)| Prog {
                 workers,
+                copies: 1,
                 queue_max,
                 sem_count,
                 bounded_sem,
                 main_incr,
             },
         )
+}
+
+/// Programs where the first worker runs in 2 or 3 interchangeable threads.
+fn symmetric_prog() -> impl Strategy<Value = Prog> {
+    (prog(), 2usize..4, 1usize..3).prop_map(|(mut p, copies, workers)| {
+        p.workers.truncate(workers);
+        p.copies = copies;
+        p
+    })
 }
 
 /// How often each statement kind runs, loops multiplied out (an upper bound).
@@ -299,8 +313,8 @@ fn source(p: &Prog) -> String {
         }
     }
     let mut total = Counts::default();
-    for w in &workers {
-        count(w, 1, &mut total);
+    for (i, w) in workers.iter().enumerate() {
+        count(w, if i == 0 { p.copies as u32 } else { 1 }, &mut total);
     }
     let missing_puts = total.gets.saturating_sub(total.puts);
     let mut s = String::from("import threading\nimport time\nimport queue\n\n");
@@ -321,18 +335,30 @@ fn source(p: &Prog) -> String {
         s.push_str(&format!("\n\ndef w{i}():\n    global x, y, ready\n"));
         render(w, 1, &mut s);
     }
-    let targets: Vec<String> = (0..n)
-        .map(|i| format!("threading.Thread(target=w{i})"))
-        .collect();
-    s.push_str(&format!("\n\nthreads = [{}]\n", targets.join(", ")));
-    s.push_str("for t in threads:\n    t.start()\n");
+    if p.copies > 1 {
+        s.push_str(&format!(
+            "\n\nfor _ in range({}):\n    threading.Thread(target=w0).start()\n",
+            p.copies
+        ));
+        for i in 1..n {
+            s.push_str(&format!("threading.Thread(target=w{i}).start()\n"));
+        }
+    } else {
+        let targets: Vec<String> = (0..n)
+            .map(|i| format!("threading.Thread(target=w{i})"))
+            .collect();
+        s.push_str(&format!("\n\nthreads = [{}]\n", targets.join(", ")));
+        s.push_str("for t in threads:\n    t.start()\n");
+    }
     if p.main_incr {
         s.push_str("with lock_a:\n    x += 1\n");
     }
     if missing_puts > 0 {
         s.push_str(&format!("for _ in range({missing_puts}):\n    q.put(9)\n"));
     }
-    s.push_str("for t in threads:\n    t.join()\n");
+    if p.copies == 1 {
+        s.push_str("for t in threads:\n    t.join()\n");
+    }
     s
 }
 
@@ -354,21 +380,37 @@ proptest! {
 
     #[test]
     fn default_agrees_with_reference_on_generated_programs(p in prog()) {
-        let src = source(&p);
-        let scenario = weft_scenario::load_str(Path::new("generated.py"), &src)
-            .unwrap_or_else(|d| panic!("generated program does not load: {}\n{src}", d.message));
-        let program = weft_check::compile(&scenario)
-            .unwrap_or_else(|d| panic!("generated program does not compile: {}\n{src}", d.message));
-        let limits = Limits { max_states: Some(20_000), time_limit: None };
-        let (_, _, agreement) = default_vs_reference(&scenario, &program, limits);
-        // A case that hits the state guard is discarded, not failed.
-        prop_assume!(!matches!(agreement, Agreement::Incomplete(_)));
-        if let Agreement::Disagree(diffs) = &agreement {
-            let _ = std::fs::create_dir_all(failure_file().parent().unwrap());
-            let _ = std::fs::write(failure_file(), &src);
-            prop_assert!(false, "default and reference disagree:\n  {}\n--- program ---\n{src}", diffs.join("\n  "));
-        }
+        agrees(&source(&p))?;
     }
+
+    #[test]
+    fn default_agrees_with_reference_on_symmetric_programs(p in symmetric_prog()) {
+        agrees(&source(&p))?;
+    }
+}
+
+fn agrees(src: &str) -> Result<(), TestCaseError> {
+    let scenario = weft_scenario::load_str(Path::new("generated.py"), src)
+        .unwrap_or_else(|d| panic!("generated program does not load: {}\n{src}", d.message));
+    let program = weft_check::compile(&scenario)
+        .unwrap_or_else(|d| panic!("generated program does not compile: {}\n{src}", d.message));
+    let limits = Limits {
+        max_states: Some(20_000),
+        time_limit: None,
+    };
+    let (_, _, agreement) = default_vs_reference(&scenario, &program, limits);
+    // A case that hits the state guard is discarded, not failed.
+    prop_assume!(!matches!(agreement, Agreement::Incomplete(_)));
+    if let Agreement::Disagree(diffs) = &agreement {
+        let _ = std::fs::create_dir_all(failure_file().parent().unwrap());
+        let _ = std::fs::write(failure_file(), src);
+        prop_assert!(
+            false,
+            "default and reference disagree:\n  {}\n--- program ---\n{src}",
+            diffs.join("\n  ")
+        );
+    }
+    Ok(())
 }
 
 #[test]
@@ -377,25 +419,29 @@ fn generated_programs_run_under_cpython() {
     if !weft_oracle::cpython::python_available() {
         return;
     }
-    let p = Prog {
-        workers: vec![
-            vec![Stmt::CondWait, Stmt::With(Lk::A, vec![Stmt::Incr(G::X)])],
-            vec![Stmt::Get, Stmt::SemWith(vec![Stmt::Append(1)])],
-        ],
-        queue_max: 1,
-        sem_count: 1,
-        bounded_sem: true,
-        main_incr: true,
-    };
-    let src = source(&p);
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&src)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}\n{src}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // With one copy, handles kept and joined; with three, started and dropped.
+    for copies in [1, 3] {
+        let p = Prog {
+            copies,
+            workers: vec![
+                vec![Stmt::CondWait, Stmt::With(Lk::A, vec![Stmt::Incr(G::X)])],
+                vec![Stmt::Get, Stmt::SemWith(vec![Stmt::Append(1)])],
+            ],
+            queue_max: 1,
+            sem_count: 1,
+            bounded_sem: true,
+            main_incr: true,
+        };
+        let src = source(&p);
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(&src)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{}\n{src}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -169,6 +169,7 @@ fn exploration(c: &Checked, opts: Options) -> Value {
         "collision_bound": st.collision_bound(),
         "reduced": st.reduced,
         "proviso_full": st.proviso_full,
+        "symmetry": c.symmetry,
         "workers": st.workers,
     });
     if opts.timings {

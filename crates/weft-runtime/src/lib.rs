@@ -22,6 +22,7 @@ pub mod race;
 pub mod reduction;
 mod sharing;
 pub mod state;
+pub mod symmetry;
 pub mod value;
 
 pub use machine::{Choice, Ctx, Event, Machine};

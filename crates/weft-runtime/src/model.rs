@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use weft_explore::{Expansion, Model, Successor};
+use weft_explore::{Expansion, Model, Successor, Witness};
 use weft_model::{ExcType, FuncId, Instr, Pc};
 
 use crate::machine::{Choice, Choices, Ctx, Event, Machine};
@@ -13,8 +13,10 @@ use crate::primitives;
 use crate::race::{Loc, Site};
 use crate::reduction::Reducer;
 use crate::state::{HeapObj, Label, State, ThreadState};
+use crate::symmetry;
 use crate::value::{Exception, ObjId, Tid, Value};
 use rustc_hash::FxHashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// One scheduling decision: which thread moves, and how.
@@ -113,6 +115,10 @@ pub struct ModelOptions {
     /// ([`Reducer::forget_known_accesses`]), so that more states merge.
     /// Off for the reference engine, which checks that it changes nothing.
     pub forget_known_accesses: bool,
+    /// Store states in their canonical form under permutations of
+    /// identical threads ([`crate::symmetry`]). Ignored for programs that
+    /// read a thread's name or ident.
+    pub symmetry: bool,
 }
 
 pub struct ThreadModel<'p> {
@@ -123,6 +129,12 @@ pub struct ThreadModel<'p> {
     /// different states share one allocation (memory, and pointer-fast
     /// comparisons).
     parts: Interner,
+    /// Symmetry reduction is on for this program.
+    symmetry: bool,
+    /// A run with symmetry met something symmetry cannot keep (a thread's
+    /// identity turned into a value, a lock-order edge by a thread with
+    /// identical peers): its result must not be used.
+    symmetry_broken: AtomicBool,
 }
 
 /// The parts seen so far, in shards chosen by a part's hash so that the
@@ -247,10 +259,78 @@ impl<'p> ThreadModel<'p> {
     pub fn new(machine: Machine<'p>, options: ModelOptions) -> ThreadModel<'p> {
         ThreadModel {
             reducer: Reducer::new(machine.prog),
+            symmetry: options.symmetry && !symmetry::observes_identity(machine.prog),
+            symmetry_broken: AtomicBool::new(false),
             machine,
             options,
             parts: Interner::default(),
         }
+    }
+
+    /// A witness as the program runs it. With symmetry, a witness's steps
+    /// name threads by their slots in canonical states, which a permutation
+    /// may have moved; this follows the same steps from the real initial
+    /// state, tracking which real thread each canonical slot holds, and
+    /// takes the finding (its thread names, its evidence) from that run.
+    pub fn concrete_witness(&self, w: Witness<Self>) -> Witness<Self> {
+        if !self.symmetry {
+            return w;
+        }
+        let mut candidates = Vec::new();
+        let mut canon = self.initial(&mut candidates);
+        let mut real = canon.clone();
+        let mut real_of_slot: Vec<Tid> = (0..canon.threads.len() as Tid).collect();
+        let mut steps = Vec::with_capacity(w.steps.len());
+        for st in &w.steps {
+            let Some(&tid) = real_of_slot.get(st.thread as usize) else {
+                return w;
+            };
+            canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default());
+            real_of_slot.extend(real_of_slot.len() as Tid..canon.threads.len() as Tid);
+            if let Some(old_of_new) = symmetry::canonicalise(&mut canon) {
+                real_of_slot = old_of_new
+                    .iter()
+                    .map(|&o| real_of_slot[o as usize])
+                    .collect();
+            }
+            let mut cx = Ctx::default();
+            real = self.next_state(&real, tid, st.choice, &mut cx);
+            candidates.clear();
+            self.findings_of(&real, cx.events, &mut candidates);
+            self.check_invariants(&real, &mut candidates);
+            steps.push(Step {
+                thread: tid,
+                choice: st.choice,
+            });
+        }
+        let mut end: Expansion<Self> = Expansion::default();
+        self.expand_with(&real, &self.choices_of(&real), &mut end);
+        candidates.extend(end.findings);
+        let Some(finding) = candidates
+            .into_iter()
+            .find(|f| self.finding_key(f) == w.key)
+        else {
+            return w;
+        };
+        let threads: Vec<u32> = steps.iter().map(|s| s.thread).collect();
+        Witness {
+            finding,
+            key: w.key,
+            switches: threads.windows(2).filter(|p| p[0] != p[1]).count() as u32,
+            threads,
+            steps,
+        }
+    }
+
+    /// States are stored in canonical form under permutations of identical threads.
+    pub fn uses_symmetry(&self) -> bool {
+        self.symmetry
+    }
+
+    /// The exploration met something symmetry reduction cannot keep: explore
+    /// again with a model without it.
+    pub fn symmetry_broken(&self) -> bool {
+        self.symmetry_broken.load(Ordering::Relaxed)
     }
 
     /// Turn a step's events into findings.
@@ -293,6 +373,9 @@ impl<'p> ThreadModel<'p> {
                     to_site,
                     gates,
                 } => {
+                    if self.symmetry && symmetry::has_peer(s, tid) {
+                        self.symmetry_broken.store(true, Ordering::Relaxed);
+                    }
                     let mut gates: Vec<String> =
                         gates.iter().map(|g| m.object_name(s, *g)).collect();
                     gates.sort();
@@ -439,6 +522,40 @@ impl ThreadModel<'_> {
         }
     }
 
+    /// The state after `tid`'s step from `state`, before it is made canonical.
+    fn next_state(&self, state: &State, tid: Tid, choice: Choice, cx: &mut Ctx) -> State {
+        let mut s = state.clone();
+        symmetry::take_identity_seen();
+        self.machine.step(&mut s, tid, choice, cx);
+        if self.symmetry && symmetry::take_identity_seen() {
+            self.symmetry_broken.store(true, Ordering::Relaxed);
+        }
+        if self.options.forget_known_accesses {
+            self.reducer.forget_known_accesses(&mut s);
+        }
+        s
+    }
+
+    /// Put the successors in `out` in canonical form, and share their parts
+    /// with equal parts of states seen before.
+    fn settle(&self, parent: &State, out: &mut Expansion<Self>) {
+        for succ in &mut out.successors {
+            if self.symmetry {
+                if let Some(old_of_new) = symmetry::canonicalise(&mut succ.state) {
+                    // The thread that moved, by its slot in the canonical
+                    // successor: the next step from there by the same slot
+                    // is no context switch.
+                    if let Some(new) = old_of_new.iter().position(|&o| o == succ.thread) {
+                        succ.thread_after = new as Tid;
+                    }
+                }
+            }
+            if !self.options.no_part_sharing {
+                self.parts.intern(parent, &mut succ.state);
+            }
+        }
+    }
+
     /// The successors of `tid`'s next step from `state`, one per choice.
     fn successors_of(&self, state: &State, tid: Tid, ch: Choices, out: &mut Expansion<Self>) {
         let m = &self.machine;
@@ -446,15 +563,8 @@ impl ThreadModel<'_> {
             if !enabled {
                 continue;
             }
-            let mut s = state.clone();
             let mut cx = Ctx::default();
-            m.step(&mut s, tid, choice, &mut cx);
-            if self.options.forget_known_accesses {
-                self.reducer.forget_known_accesses(&mut s);
-            }
-            if !self.options.no_part_sharing {
-                self.parts.intern(state, &mut s);
-            }
+            let s = self.next_state(state, tid, choice, &mut cx);
             let mut findings = Vec::new();
             let yielded = cx.yielded;
             self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);
@@ -467,6 +577,7 @@ impl ThreadModel<'_> {
                     choice,
                 },
                 thread: tid,
+                thread_after: tid,
                 yielded,
                 stopped,
                 state: s,
@@ -529,6 +640,7 @@ impl Model for ThreadModel<'_> {
 
     fn expand(&self, state: &State, out: &mut Expansion<Self>) {
         self.expand_with(state, &self.choices_of(state), out);
+        self.settle(state, out);
     }
 
     fn expand_reduced(&self, state: &State, out: &mut Expansion<Self>) -> bool {
@@ -540,6 +652,7 @@ impl Model for ThreadModel<'_> {
         };
         let Some(set) = set else {
             self.expand_with(state, &choices, out);
+            self.settle(state, out);
             return false;
         };
         for (i, &tid) in set.threads.iter().enumerate() {
@@ -556,9 +669,11 @@ impl Model for ThreadModel<'_> {
                     self.successors_of(state, t, choices[t as usize], out);
                 }
                 out.successors.sort_by_key(|succ| succ.step);
+                self.settle(state, out);
                 return false;
             }
         }
+        self.settle(state, out);
         true
     }
 

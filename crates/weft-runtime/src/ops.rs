@@ -399,22 +399,28 @@ fn repr_depth(p: &Program, s: &State, v: &Value, depth: u32) -> String {
                 "<{} _thread.lock object>",
                 if l.locked { "locked" } else { "unlocked" }
             ),
-            Object::RLock(x) => format!(
-                "<{} _thread.RLock object owner={} count={}>",
+            Object::RLock(x) => {
                 if x.owner.is_some() {
-                    "locked"
-                } else {
-                    "unlocked"
-                },
-                x.owner.map(|t| t as i64 + 1).unwrap_or(0),
-                x.count
-            ),
+                    crate::symmetry::note_identity_seen();
+                }
+                format!(
+                    "<{} _thread.RLock object owner={} count={}>",
+                    if x.owner.is_some() {
+                        "locked"
+                    } else {
+                        "unlocked"
+                    },
+                    x.owner.map(|t| t as i64 + 1).unwrap_or(0),
+                    x.count
+                )
+            }
             Object::Condition(_) => "<Condition>".into(),
             Object::Semaphore(x) => format!("<Semaphore value={}>", x.value),
             Object::Event(x) => format!("<Event: {}>", if x.flag { "set" } else { "unset" }),
             Object::Queue(_) => "<queue.Queue object>".into(),
             Object::Barrier(b) => format!("<threading.Barrier: waiters={}/{}>", b.count, b.parties),
             Object::Thread(t) => {
+                crate::symmetry::note_identity_seen();
                 let status = match t.tid {
                     None => "initial",
                     Some(tid) if s.threads[tid as usize].done => "stopped",

@@ -146,10 +146,17 @@ struct LimitArgs {
     /// loom (an independent oracle for small scenarios; see docs/testing.md).
     #[arg(long, default_value = "default", value_parser = ["default", "reference", "loom"])]
     engine: String,
-    /// Turn off the partial-order reduction (see docs/semantics.md); the
-    /// verdict is the same, only slower.
+    /// Turn off every reduction: partial-order and symmetry (see
+    /// docs/semantics.md). The verdict is the same, only slower.
     #[arg(long)]
     no_reduction: bool,
+    /// Turn off the partial-order reduction only.
+    #[arg(long)]
+    no_por: bool,
+    /// Turn off symmetry reduction only (identical threads stored up to
+    /// permutation).
+    #[arg(long)]
+    no_symmetry: bool,
     /// How visited states are remembered: whole (`exact`), or as 128-bit
     /// fingerprints (a few bytes each, with a reported collision bound).
     #[arg(long, default_value = "exact", value_parser = ["exact", "fingerprint"])]
@@ -180,6 +187,8 @@ impl LimitArgs {
                 _ => weft_check::Engine::Default,
             },
             no_reduction: self.no_reduction,
+            no_por: self.no_por,
+            no_symmetry: self.no_symmetry,
             workers: self.workers,
             visited: match self.visited.as_str() {
                 "fingerprint" => weft_check::Visited::Fingerprint,

@@ -11,6 +11,7 @@ pub fn succ<M: Model>(step: M::Step, thread: u32, state: M::State, stopped: bool
     Successor {
         step,
         thread,
+        thread_after: thread,
         yielded: false,
         stopped,
         state,
@@ -495,6 +496,7 @@ impl Model for Programs {
                 out.successors.push(Successor {
                     step: (t as u32, c),
                     thread: t as u32,
+                    thread_after: t as u32,
                     yielded: matches!(op, Op::Yield),
                     stopped,
                     state: n,
