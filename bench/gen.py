@@ -129,8 +129,59 @@ def counter(T, K, locked):
         yaml=scenario_yaml(name, desc, program, final, expect),
         pml=pml,
         threads=T,
+        identical=T,
         expect=expect,
         spin_expect={"deadlock": False, "assertion": not locked},
+    )
+
+
+def workers(T, K):
+    """The locked counter written the symmetric way: T identical workers
+    started without keeping their handles; the program ends when all have
+    ended, and `final` is checked then.  Promela: init waits for every
+    `done` flag in one guard (no join order)."""
+    name = f"workers-lock-{T}x{K}"
+    program = (
+        "import threading\n\n"
+        "lock = threading.Lock()\n"
+        "counter = 0\n\n"
+        "def work():\n"
+        "    global counter\n"
+        f"    for _ in range({K}):\n"
+        "        with lock:\n"
+        "            counter += 1\n"
+        "\n"
+        f"for _ in range({T}):\n"
+        "    threading.Thread(target=work).start()\n"
+    )
+    final = [f"counter == {T * K}"]
+    desc = (f"{T} identical workers each add 1 to a shared counter {K} times under a Lock, "
+            "started without keeping their handles (symmetry reduction applies).")
+    steps = []
+    for _ in range(K):
+        steps += ["atomic { lock == 0 -> lock = 1 }", "tmp = counter", "d_step { counter = tmp + 1; tmp = 0 }", "lock = 0"]
+    steps[-1] = last_with_done(steps[-1])
+    all_done = " && ".join(f"done[{i}]" for i in range(T))
+    pml = (
+        f"/* {name}: {desc} */\n"
+        f"byte counter = 0;\nbit lock = 0;\nbit done[{T}];\n\n"
+        "proctype work(byte id) {\n  byte tmp;\n"
+        + "".join(f"  {s};\n" for s in steps)
+        + "}\n\n"
+        "init {\n"
+        + "".join(f"  run work({i});\n" for i in range(T))
+        + f"  ({all_done});\n"
+        + f"  d_step {{ assert(counter == {T * K}); }}\n"
+        "}\n"
+    )
+    return dict(
+        name=name,
+        yaml=scenario_yaml(name, desc, program, final, "clean"),
+        pml=pml,
+        threads=T,
+        identical=T,
+        expect="clean",
+        spin_expect={"deadlock": False, "assertion": False},
     )
 
 
@@ -344,6 +395,7 @@ def readers(n):
         yaml=scenario_yaml(name, desc, program, (), expect),
         pml=pml,
         threads=n + 1,
+        identical=n,
         expect=expect,
         spin_expect={"deadlock": False, "assertion": False},
     )
@@ -465,6 +517,11 @@ INSTANCES = [
     ("counter-lock", counter, (2, 2, True), False, None),
     ("counter-lock", counter, (4, 3, True), False, 5_000_000),
     ("counter-lock", counter, (6, 5, True), True, 20_000_000),
+    ("workers-lock", workers, (3, 3), False, None),
+    ("workers-lock", workers, (4, 3), False, None),
+    ("workers-lock", workers, (5, 3), False, None),
+    ("workers-lock", workers, (6, 2), False, None),
+    ("workers-lock", workers, (6, 3), True, 20_000_000),
     ("philosophers", philosophers, (3, False), False, None),
     ("philosophers", philosophers, (4, False), False, None),
     ("philosophers", philosophers, (5, False), False, None),
@@ -509,6 +566,8 @@ def main():
                 family=family,
                 params=list(p for p in params if not isinstance(p, bool)),
                 threads=inst["threads"],
+                # worker threads with the same target and arguments
+                identical=inst.get("identical", 1),
                 full_only=full_only,
                 max_states=max_states,
                 expect=inst["expect"],

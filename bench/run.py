@@ -8,6 +8,7 @@ if missing, then for every instance measures, in one run:
                   reduction on, exact visited set, weft's default workers)
   weft-noreduce   the same with --no-reduction --workers 1     (median of --runs;
                   the single-core raw-speed comparison)
+  weft-sym        the same with --no-por: symmetry reduction alone (median of --runs)
   weft-fp         the same with --visited fingerprint          (median of --runs)
   weft-ref        the same with --engine reference             (median of --runs)
   spin            spin -a; gcc -O2 -DSAFETY; ./pan             (pan: median of --runs;
@@ -99,13 +100,14 @@ def med_run(samples):
 WEFT_MODES = {
     "weft": [],                                      # the default: reduction on, exact, default workers
     "weft-noreduce": ["--no-reduction", "--workers", "1"],  # raw speed: single core, reduction off
+    "weft-sym": ["--no-por"],                         # symmetry reduction alone
     "weft-fp": ["--visited", "fingerprint"],          # memory: 128-bit fingerprints
     "weft-ref": ["--engine", "reference"],            # the unreduced reference explorer
 }
 WEFT_COLUMNS = list(WEFT_MODES)
 TOOLS = WEFT_COLUMNS + ["spin", "spin-noreduce", "loom"]
 # the weft columns whose verdict and findings must equal `weft`'s
-CROSS_CHECKED = ["weft-noreduce", "weft-fp", "weft-ref"]
+CROSS_CHECKED = ["weft-noreduce", "weft-sym", "weft-fp", "weft-ref"]
 # instances where the reduction factor (weft-ref states / weft states) is to be >= 10x
 REDUCTION_TARGETS = {"counter-lock-4x3": 10, "philosophers-6": 10}
 FP_TARGET_BPS = 16
@@ -597,6 +599,7 @@ def render_instance(inst, res):
         sps_reference_over_spin_noreduce=ratio(g(r, "sps"), g(sn, "sps")),
         loom_wall_over_weft_wall=ratio(g(lo, "wall"), g(w, "wall")),
         loom_complete=done(lo) if lo else None,
+        symmetry_alone=ratio(g(nr, "states"), g(res.get("weft-sym"), "states")),
         cross_check=info,
     )
     inc = lambda *ms: "" if all(done(m) for m in ms if m) else " (incomplete)"  # noqa: E731
@@ -618,7 +621,7 @@ def render_instance(inst, res):
         rline += ("\ncross-check against weft (" + ", ".join(checked) + "): "
                   + ("DIFFERENCES, see !!!!" if problems else "same verdict and findings")
                   + "".join("; " + i for i in info))
-    order = ["weft", "weft-noreduce", "weft-fp", "weft-ref", "spin", "spin-noreduce", "loom"]
+    order = ["weft", "weft-noreduce", "weft-sym", "weft-fp", "weft-ref", "spin", "spin-noreduce", "loom"]
     rows = [row_of(res[k]) for k in order if k in res]
     text = f"\n### {name}\n" + text_table(rows) + "\n" + rline + "".join(f"\n!!!! {name}: {n}" for n in notes)
     md = (f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline.replace("\n", "  \n") + "\n"
@@ -815,6 +818,33 @@ def targets_summary(all_results, scen):
             head += f"; weft-fp ≤ {FP_TARGET_BPS} B/state: not measured"
         head += f"; SPIN state vector {min(sv)}–{max(sv)} B" if sv else "; SPIN state vector -"
         out.append(head + " (weft's numbers are its own estimate, stats.bytes_per_state)" + sub(lines))
+
+    # 2c. symmetry alone: weft-noreduce states / weft-sym states, against N! for N identical workers
+    by_name = {e["instance"]["name"]: e["instance"] for e in all_results}
+    pairs = [(n, r["weft-noreduce"], r["weft-sym"]) for n, r in res if r.get("weft-noreduce") and r.get("weft-sym")
+             and r["weft-noreduce"].get("states") and r["weft-sym"].get("states")]
+    if pairs:
+        lines, best = [], None
+        for n, nr, sy in pairs:
+            k = by_name[n].get("identical", 1)
+            if k < 2:
+                continue
+            q = nr["states"] / sy["states"]
+            fact = 1
+            for i in range(2, k + 1):
+                fact *= i
+            exact = done(nr) and done(sy)
+            lines.append(f"{n}: {nr['states']:,} / {sy['states']:,} = {q:.3g}× with {k} identical workers "
+                         f"({k}! = {fact}; {q / fact:.0%} of it)"
+                         + ("" if exact else " (a run stopped early)")
+                         + (" — handles kept in a list and joined in order: the workers are not interchangeable"
+                            if q < 1.5 else ""))
+            if exact and (best is None or q / fact > best[1]):
+                best = (n, q / fact, q, fact)
+        if lines:
+            out.append("symmetry alone, weft-noreduce states / weft-sym states (target: approach N! on N identical "
+                       "workers): " + (f"best {best[0]} {best[2]:.3g}× of {best[3]} ({best[1]:.0%})" if best else "-")
+                       + sub(lines))
 
     # 4. end to end: shipped scenarios < 100 ms
     if scen:

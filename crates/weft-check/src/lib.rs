@@ -343,13 +343,16 @@ pub fn explore_program<'p>(
     let por = default_engine && !options.no_reduction && !options.no_por;
     let limits = &scenario.limits;
     let preemption_bound = options.preemptions.or(limits.preemptions);
-    let model_with = |symmetry: bool| {
+    // `strict`: no symmetry, and thread ends visible to whoever holds the
+    // thread (see `ModelOptions`).
+    let model_with = |symmetry: bool, strict: bool| {
         ThreadModel::new(
             Machine::new(program),
             ModelOptions {
                 no_part_sharing: options.visited == Visited::Fingerprint,
                 forget_known_accesses: por,
-                symmetry,
+                symmetry: symmetry && !strict,
+                ends_visible: strict,
             },
         )
     };
@@ -379,15 +382,17 @@ pub fn explore_program<'p>(
         && !options.no_reduction
         && !options.no_symmetry
         && preemption_bound.is_none();
-    let mut model = model_with(symmetry);
+    let mut model = model_with(symmetry, false);
     let mut outcome = match options.engine {
         Engine::Default | Engine::Loom => explore(&model, config()),
         Engine::Reference => explore_reference(&model, config()),
     };
-    if model.symmetry_broken() {
-        // The program told identical threads apart after all: their
-        // permutations were not harmless, so the run says nothing.
-        model = model_with(false);
+    if model.assumptions_broken() {
+        // The program turned a thread into text (its name, whether it is
+        // alive) or took nested locks in identical threads: permuting them,
+        // or taking a thread's end as unseen by those that only join it,
+        // was not harmless, so the run says nothing.
+        model = model_with(false, true);
         outcome = explore(&model, config());
     }
     if model.uses_symmetry() {

@@ -119,6 +119,10 @@ pub struct ModelOptions {
     /// identical threads ([`crate::symmetry`]). Ignored for programs that
     /// read a thread's name or ident.
     pub symmetry: bool,
+    /// The partial-order reduction takes a thread's end as seen by every
+    /// thread holding its `Thread` object, even one that can only wait for
+    /// it with `join()` ([`Reducer::new`]).
+    pub ends_visible: bool,
 }
 
 pub struct ThreadModel<'p> {
@@ -131,10 +135,11 @@ pub struct ThreadModel<'p> {
     parts: Interner,
     /// Symmetry reduction is on for this program.
     symmetry: bool,
-    /// A run with symmetry met something symmetry cannot keep (a thread's
-    /// identity turned into a value, a lock-order edge by a thread with
-    /// identical peers): its result must not be used.
-    symmetry_broken: AtomicBool,
+    /// The run met something its assumptions exclude (a thread turned
+    /// into text, with symmetry on or thread ends taken as invisible; a
+    /// lock-order edge by a thread with identical peers, with symmetry on):
+    /// its result must not be used.
+    assumptions_broken: AtomicBool,
 }
 
 /// The parts seen so far, in shards chosen by a part's hash so that the
@@ -258,9 +263,9 @@ impl<T> PartBytes for Vec<T> {
 impl<'p> ThreadModel<'p> {
     pub fn new(machine: Machine<'p>, options: ModelOptions) -> ThreadModel<'p> {
         ThreadModel {
-            reducer: Reducer::new(machine.prog),
+            reducer: Reducer::new(machine.prog, options.ends_visible),
             symmetry: options.symmetry && !symmetry::observes_identity(machine.prog),
-            symmetry_broken: AtomicBool::new(false),
+            assumptions_broken: AtomicBool::new(false),
             machine,
             options,
             parts: Interner::default(),
@@ -327,10 +332,11 @@ impl<'p> ThreadModel<'p> {
         self.symmetry
     }
 
-    /// The exploration met something symmetry reduction cannot keep: explore
-    /// again with a model without it.
-    pub fn symmetry_broken(&self) -> bool {
-        self.symmetry_broken.load(Ordering::Relaxed)
+    /// The exploration met something that symmetry reduction, or the
+    /// reduction's view of thread ends, cannot keep: explore again with a
+    /// model with `symmetry` off and `ends_visible` on.
+    pub fn assumptions_broken(&self) -> bool {
+        self.assumptions_broken.load(Ordering::Relaxed)
     }
 
     /// Turn a step's events into findings.
@@ -374,7 +380,7 @@ impl<'p> ThreadModel<'p> {
                     gates,
                 } => {
                     if self.symmetry && symmetry::has_peer(s, tid) {
-                        self.symmetry_broken.store(true, Ordering::Relaxed);
+                        self.assumptions_broken.store(true, Ordering::Relaxed);
                     }
                     let mut gates: Vec<String> =
                         gates.iter().map(|g| m.object_name(s, *g)).collect();
@@ -527,8 +533,9 @@ impl ThreadModel<'_> {
         let mut s = state.clone();
         symmetry::take_identity_seen();
         self.machine.step(&mut s, tid, choice, cx);
-        if self.symmetry && symmetry::take_identity_seen() {
-            self.symmetry_broken.store(true, Ordering::Relaxed);
+        let assumed = self.symmetry || !self.options.ends_visible;
+        if symmetry::take_identity_seen() && assumed {
+            self.assumptions_broken.store(true, Ordering::Relaxed);
         }
         if self.options.forget_known_accesses {
             self.reducer.forget_known_accesses(&mut s);

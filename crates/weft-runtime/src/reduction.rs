@@ -24,10 +24,16 @@
 //! thread that already reaches it, and that thread is then in the set too,
 //! so reachability from the current state is a sound bound on the future.
 //!
+//! Globals are told apart by mode: a step that only reads a global conflicts
+//! only with threads that could still assign it (two reads commute, race
+//! records included).
+//!
 //! Two effects are only known once a step has run, and are checked then
 //! ([`Persistent::broken_by`]): allocating (object ids and race-tracking
 //! agents are handed out in order, so two allocations do not commute) and
-//! ending the thread (observable through its `Thread` object).
+//! ending the thread, where a thread outside the set could see that without
+//! waiting for it (`is_alive()`, a timed `join()`; an untimed `join()` is
+//! blocked until the end, so it cannot see it early).
 //!
 //! The reduction is off, and every thread's step is taken, where this
 //! reasoning does not cover the program: with `invariants` (a state
@@ -35,6 +41,8 @@
 //! end under it), past 63 race-tracking agents (shared agents couple
 //! unrelated objects), and for programs that read barrier or thread
 //! attributes or assign thread attributes outside a step.
+
+mod flow;
 
 use weft_model::{Attr, Builtin, FuncId, GlobalKind, Instr, Method, Program};
 
@@ -49,7 +57,8 @@ struct Footprint {
     /// Everything: the step's effect is not described precisely.
     all: bool,
     objects: Vec<ObjId>,
-    globals: Vec<u32>,
+    /// Globals, and whether the step writes them (two reads commute).
+    globals: Vec<(u32, bool)>,
     /// Waits for this thread to end.
     joins: Option<Tid>,
 }
@@ -57,7 +66,10 @@ struct Footprint {
 /// What a thread could ever touch: bit sets over objects and globals.
 struct Reach {
     objects: Vec<u64>,
+    /// Globals it could read or write.
     globals: Vec<u64>,
+    /// Globals it could write.
+    written: Vec<u64>,
 }
 
 fn bit(set: &[u64], i: usize) -> bool {
@@ -80,85 +92,67 @@ pub struct Reducer {
     /// function): a thread past its last use of a global will not touch it
     /// again.
     names_from: Vec<Vec<Vec<u64>>>,
+    /// The same for the globals the code can still assign or delete.
+    writes_from: Vec<Vec<Vec<u64>>>,
     /// The program calls `Thread.run()`, which runs a thread's target in
     /// the caller: a started thread's target stays reachable code.
     runs_targets: bool,
     /// The reduction does not apply to this program at all.
     off: bool,
-}
-
-/// Globals named by the code reachable from each pc of `f` (a backward
-/// fixpoint over its control flow: fall-through, jumps and handlers).
-fn names_from(f: &weft_model::Function) -> Vec<Vec<u64>> {
-    let n = f.code.len();
-    let mut from: Vec<Vec<u64>> = vec![Vec::new(); n + 1];
-    let own = |pc: usize| match f.code[pc] {
-        Instr::LoadGlobal(g, _) | Instr::StoreGlobal(g, _) | Instr::DeleteGlobal(g) => Some(g),
-        _ => None,
-    };
-    let successors = |pc: usize| {
-        let mut out = vec![pc + 1];
-        match f.code[pc] {
-            Instr::Jump(t)
-            | Instr::JumpIfFalse(t)
-            | Instr::JumpIfTrue(t)
-            | Instr::JumpIfFalseOrPop(t)
-            | Instr::JumpIfTrueOrPop(t)
-            | Instr::ForIter(t) => out.push(t as usize),
-            _ => {}
-        }
-        for h in &f.handlers {
-            if (h.start as usize) <= pc && pc < h.end as usize {
-                out.push(h.target as usize);
-            }
-        }
-        out
-    };
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for pc in (0..n).rev() {
-            let mut set = from[pc].clone();
-            if let Some(g) = own(pc) {
-                set_bit(&mut set, g as usize);
-            }
-            for t in successors(pc) {
-                let t = t.min(n);
-                if set.len() < from[t].len() {
-                    set.resize(from[t].len(), 0);
-                }
-                for (w, x) in set.iter_mut().zip(&from[t]) {
-                    *w |= x;
-                }
-            }
-            if set != from[pc] {
-                from[pc] = set;
-                changed = true;
-            }
-        }
-    }
-    from
+    /// A thread's end can be seen by a thread that does not wait for it:
+    /// the program asks `is_alive()` or joins with a timeout (or the caller
+    /// asked for this, see [`Reducer::new`]).
+    ends_visible: bool,
 }
 
 impl Reducer {
-    pub fn new(prog: &Program) -> Reducer {
+    /// With `ends_visible`, a step that ends its thread is taken as
+    /// visible to every thread that can reach the thread's `Thread` object.
+    /// Without it, only to those that can ask `is_alive()` or join with a
+    /// timeout: an untimed `join()` of a thread still running is blocked,
+    /// so no step of a thread outside the set can see the end before it
+    /// happens. The repr of a thread shows whether it is alive too; that is
+    /// only known at run time, and the caller explores again with
+    /// `ends_visible` if a run turned a thread into text.
+    pub fn new(prog: &Program, ends_visible: bool) -> Reducer {
         let mut off = !prog.invariants.is_empty();
         let mut runs_targets = false;
+        let mut ends_visible = ends_visible;
         for i in prog.functions.iter().flat_map(|f| &f.code) {
-            match i {
+            match *i {
                 Instr::StoreAttr(_)
                 | Instr::LoadAttr(Attr::NWaiting | Attr::Broken | Attr::Ident) => off = true,
                 Instr::CallMethod {
                     method: Method::Run,
                     ..
                 } => runs_targets = true,
+                Instr::CallMethod {
+                    method: Method::IsAlive,
+                    ..
+                } => ends_visible = true,
+                Instr::CallMethod {
+                    method: Method::Join,
+                    argc,
+                    kwnames,
+                } if argc > 0 || kwnames.is_some() => ends_visible = true,
                 _ => {}
             }
         }
         Reducer {
-            names_from: prog.functions.iter().map(names_from).collect(),
+            names_from: prog
+                .functions
+                .iter()
+                .map(|f| flow::names_from(f, false))
+                .collect(),
+            writes_from: prog
+                .functions
+                .iter()
+                .map(|f| flow::names_from(f, true))
+                .collect(),
+
             runs_targets,
             off,
+            ends_visible,
         }
     }
 
@@ -191,7 +185,11 @@ impl Reducer {
             }
         }
         best.filter(|b| b.len() < enabled.iter().filter(|&&e| e).count())
-            .map(|threads| Persistent { threads, reach })
+            .map(|threads| Persistent {
+                threads,
+                reach,
+                ends_visible: self.ends_visible,
+            })
     }
 
     /// Everything thread `tid` could ever touch.
@@ -199,6 +197,7 @@ impl Reducer {
         let mut r = Reach {
             objects: Vec::new(),
             globals: Vec::new(),
+            written: Vec::new(),
         };
         let mut funcs: Vec<FuncId> = Vec::new();
         let mut seen_funcs: Vec<u64> = Vec::new();
@@ -241,6 +240,12 @@ impl Reducer {
         r: &mut Reach,
         values: &mut Vec<Value>,
     ) {
+        for (w, bits) in self.writes_from[func as usize][pc].iter().enumerate() {
+            if r.written.len() <= w {
+                r.written.resize(w + 1, 0);
+            }
+            r.written[w] |= bits;
+        }
         for (w, bits) in self.names_from[func as usize][pc].iter().enumerate() {
             let mut x = *bits;
             while x != 0 {
@@ -340,7 +345,9 @@ fn closure(seed: Tid, live: &[Tid], prints: &[Footprint], reach: &[Option<Reach>
             let conflicts = fp.all
                 || fp.joins == Some(u)
                 || fp.objects.iter().any(|&o| bit(&ru.objects, o as usize))
-                || fp.globals.iter().any(|&g| bit(&ru.globals, g as usize));
+                || fp.globals.iter().any(|&(g, write)| {
+                    bit(if write { &ru.globals } else { &ru.written }, g as usize)
+                });
             if conflicts {
                 set.push(u);
             }
@@ -379,13 +386,18 @@ fn footprint(m: &Machine, s: &State, tid: Tid) -> Footprint {
         }
     };
     match instr {
-        Instr::LoadGlobal(g, _) | Instr::DeleteGlobal(g) => {
+        Instr::LoadGlobal(g, _) => {
             if m.prog.globals[g as usize].kind == GlobalKind::Shared {
-                fp.globals.push(g);
+                fp.globals.push((g, false));
+            }
+        }
+        Instr::DeleteGlobal(g) => {
+            if m.prog.globals[g as usize].kind == GlobalKind::Shared {
+                fp.globals.push((g, true));
             }
         }
         Instr::StoreGlobal(g, _) => {
-            fp.globals.push(g);
+            fp.globals.push((g, true));
             operands(&mut fp, 1);
         }
         Instr::Subscript(_) | Instr::DeleteSubscript | Instr::StoreSubscript(_) | Instr::Slice => {
@@ -510,13 +522,15 @@ impl Reach {
 pub struct Persistent {
     pub threads: Vec<Tid>,
     reach: Vec<Option<Reach>>,
+    ends_visible: bool,
 }
 
 impl Persistent {
     /// Effects known only after a step of the set ran that break it: the
     /// step allocated (ids are handed out in order) while a thread outside
     /// the set is alive, or it ended its thread while a thread outside the
-    /// set can reach the thread's `Thread` object.
+    /// set can reach the thread's `Thread` object and see the end without
+    /// waiting for it ([`Reducer::new`]).
     pub fn broken_by(&self, before: &State, after: &State, tid: Tid) -> bool {
         let mut outside = (0..before.threads.len() as Tid)
             .filter(|t| !self.threads.contains(t) && !before.threads[*t as usize].done)
@@ -531,7 +545,7 @@ impl Persistent {
         {
             return true;
         }
-        if !after.threads[tid as usize].done {
+        if !self.ends_visible || !after.threads[tid as usize].done {
             return false;
         }
         let obj = before.threads[tid as usize].obj as usize;
