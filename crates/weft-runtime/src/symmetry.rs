@@ -219,6 +219,23 @@ pub fn canonicalise(s: &mut State) -> Option<Vec<Tid>> {
     if classes.is_empty() {
         return None;
     }
+    // A thread whose handle is held as a value stays in its slot (with the
+    // usual list of handles, that is every worker: nothing more to do).
+    let objs: Vec<ObjId> = classes
+        .iter()
+        .flatten()
+        .map(|&t| s.threads[t as usize].obj)
+        .collect();
+    let held = referenced(s, &objs);
+    if !held.is_empty() {
+        for c in &mut classes {
+            c.retain(|&t| !held.contains(&s.threads[t as usize].obj));
+        }
+        classes.retain(|c| c.len() >= 2);
+        if classes.is_empty() {
+            return None;
+        }
+    }
     let keys: Vec<u128> = (0..s.threads.len() as Tid)
         .map(|t| match classes.iter().any(|c| c.contains(&t)) {
             true => content_key(s, t),
@@ -231,19 +248,6 @@ pub fn canonicalise(s: &mut State) -> Option<Vec<Tid>> {
     };
     if classes.iter().all(sorted) {
         return None;
-    }
-    // A thread whose handle is held as a value stays in its slot.
-    let objs: Vec<ObjId> = classes
-        .iter()
-        .flatten()
-        .map(|&t| s.threads[t as usize].obj)
-        .collect();
-    let held = referenced(s, &objs);
-    if !held.is_empty() {
-        for c in &mut classes {
-            c.retain(|&t| !held.contains(&s.threads[t as usize].obj));
-        }
-        classes.retain(|c| c.len() >= 2);
     }
     let mut old_of_new: Vec<Tid> = (0..s.threads.len() as Tid).collect();
     let mut ties = Vec::new();
