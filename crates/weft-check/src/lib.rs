@@ -352,7 +352,8 @@ pub fn explore_program<'p>(
                 no_part_sharing: options.visited == Visited::Fingerprint,
                 forget_known_accesses: por,
                 symmetry: symmetry && !strict,
-                ends_visible: strict,
+                // Without the partial-order reduction it changes nothing.
+                ends_visible: strict || !por,
             },
         )
     };
@@ -382,18 +383,19 @@ pub fn explore_program<'p>(
         && !options.no_reduction
         && !options.no_symmetry
         && preemption_bound.is_none();
-    let mut model = model_with(symmetry, false);
-    let mut outcome = match options.engine {
-        Engine::Default | Engine::Loom => explore(&model, config()),
-        Engine::Reference => explore_reference(&model, config()),
+    let run = |model: &ThreadModel<'p>| match options.engine {
+        Engine::Default | Engine::Loom => explore(model, config()),
+        Engine::Reference => explore_reference(model, config()),
     };
+    let mut model = model_with(symmetry, false);
+    let mut outcome = run(&model);
     if model.assumptions_broken() {
         // The program turned a thread into text (its name, whether it is
         // alive) or took nested locks in identical threads: permuting them,
         // or taking a thread's end as unseen by those that only join it,
         // was not harmless, so the run says nothing.
         model = model_with(false, true);
-        outcome = explore(&model, config());
+        outcome = run(&model);
     }
     if model.uses_symmetry() {
         let witnesses = std::mem::take(&mut outcome.witnesses);

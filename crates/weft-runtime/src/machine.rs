@@ -267,6 +267,27 @@ impl<'p> Machine<'p> {
         }
     }
 
+    /// Does turning `v` into text (`str`, `repr`, an f-string, `%`) read
+    /// state another thread can change? A shared container's elements; a
+    /// shared lock, semaphore, event or barrier (its repr shows its
+    /// state); a thread (its repr shows whether it has started and whether
+    /// it is alive, which its starter and the thread itself change); and
+    /// anything a tuple holds.
+    fn text_reads_shared(&self, s: &State, v: &Value) -> bool {
+        match v {
+            Value::Obj(id) => {
+                let h = &s.heap[*id as usize];
+                match &h.obj {
+                    Object::Thread(_) => true,
+                    Object::Condition(_) | Object::Queue(_) => false,
+                    _ => h.shared,
+                }
+            }
+            Value::Tuple(items) => items.iter().any(|x| self.text_reads_shared(s, x)),
+            _ => false,
+        }
+    }
+
     fn peek<'s>(&self, s: &'s State, tid: Tid, n: usize) -> &'s Value {
         let st = &s.frame(tid).stack;
         st.get(st.len().wrapping_sub(1 + n)).unwrap_or(&Value::None)
@@ -285,6 +306,7 @@ impl<'p> Machine<'p> {
             return false;
         };
         let shared = |n| self.is_shared_container(s, self.peek(s, tid, n));
+        let text = |n| self.text_reads_shared(s, self.peek(s, tid, n));
         match instr {
             Instr::LoadGlobal(g, _) | Instr::StoreGlobal(g, _) | Instr::DeleteGlobal(g) => {
                 self.prog.globals[g as usize].kind == GlobalKind::Shared
@@ -303,13 +325,14 @@ impl<'p> Machine<'p> {
             | Instr::UnpackSequence(_) => shared(0),
             // Concatenation, repetition, f-strings and `str()` of a shared
             // container read its elements.
+            Instr::Binary(weft_model::BinOp::Mod) => text(0) || text(1),
             Instr::Binary(_) => shared(0) || shared(1),
-            Instr::FormatValue { has_spec, .. } => shared(usize::from(has_spec)),
+            Instr::FormatValue { has_spec, .. } => text(usize::from(has_spec)),
             Instr::BuildString(n) => (0..n as usize).any(shared),
             Instr::Call { argc, .. } => {
                 let callee = self.peek(s, tid, argc as usize);
                 let args: Vec<&Value> = (0..argc as usize).map(|i| self.peek(s, tid, i)).collect();
-                crate::builtins::call_is_step(callee, &args, |v| self.is_shared_container(s, v))
+                crate::builtins::call_is_step(callee, &args, |v| self.text_reads_shared(s, v))
             }
             Instr::CallMethod { method, argc, .. } => {
                 // `extend`, `join` and `update` read their argument whole.

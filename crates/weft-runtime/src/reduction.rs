@@ -99,10 +99,14 @@ pub struct Reducer {
     runs_targets: bool,
     /// The reduction does not apply to this program at all.
     off: bool,
-    /// A thread's end can be seen by a thread that does not wait for it:
-    /// the program asks `is_alive()` or joins with a timeout (or the caller
-    /// asked for this, see [`Reducer::new`]).
+    /// A thread's end can be seen by a thread that holds its `Thread`
+    /// object and does not wait for it: the program asks `is_alive()`,
+    /// joins with a timeout or counts threads (or the caller asked for
+    /// this, see [`Reducer::new`]).
     ends_visible: bool,
+    /// The program calls `active_count()`: every thread's end can be seen
+    /// by every thread.
+    ends_counted: bool,
 }
 
 impl Reducer {
@@ -138,6 +142,15 @@ impl Reducer {
                 _ => {}
             }
         }
+        // `active_count()` sees every thread end, handle or no handle.
+        let ends_counted = prog.consts.iter().any(|c| {
+            matches!(
+                c,
+                weft_model::Const::Builtin(Builtin::Threading(
+                    weft_model::ThreadingName::ActiveCount
+                ))
+            )
+        });
         Reducer {
             names_from: prog
                 .functions
@@ -152,7 +165,8 @@ impl Reducer {
 
             runs_targets,
             off,
-            ends_visible,
+            ends_visible: ends_visible || ends_counted,
+            ends_counted,
         }
     }
 
@@ -189,6 +203,7 @@ impl Reducer {
                 threads,
                 reach,
                 ends_visible: self.ends_visible,
+                ends_counted: self.ends_counted,
             })
     }
 
@@ -523,6 +538,7 @@ pub struct Persistent {
     pub threads: Vec<Tid>,
     reach: Vec<Option<Reach>>,
     ends_visible: bool,
+    ends_counted: bool,
 }
 
 impl Persistent {
@@ -547,6 +563,9 @@ impl Persistent {
         }
         if !self.ends_visible || !after.threads[tid as usize].done {
             return false;
+        }
+        if self.ends_counted {
+            return true;
         }
         let obj = before.threads[tid as usize].obj as usize;
         outside.any(|u| {
