@@ -44,7 +44,7 @@
 
 mod flow;
 
-use weft_model::{Attr, Builtin, FuncId, GlobalKind, Instr, Method, Program};
+use weft_model::{Attr, Builtin, FuncId, GlobalId, GlobalKind, Instr, Method, Program};
 
 use crate::machine::Machine;
 use crate::race::{Access, Loc};
@@ -70,6 +70,9 @@ struct Reach {
     globals: Vec<u64>,
     /// Globals it could write.
     written: Vec<u64>,
+    /// Per global it could touch, the `with` guards (bits over
+    /// [`Reducer::guards`]) entered around every such access.
+    guarded: Vec<(GlobalId, u64)>,
 }
 
 fn bit(set: &[u64], i: usize) -> bool {
@@ -94,6 +97,14 @@ pub struct Reducer {
     names_from: Vec<Vec<Vec<u64>>>,
     /// The same for the globals the code can still assign or delete.
     writes_from: Vec<Vec<Vec<u64>>>,
+    /// Globals entered with `with G:`: a thread that touches a global only
+    /// inside `with G:` takes G's lock first, and so learns what the lock
+    /// knows (empty when the program calls `release()` anywhere: a plain
+    /// Lock may be released by a thread that never took it).
+    guards: Vec<GlobalId>,
+    /// Per function and pc, the guards around every access of each global
+    /// from there on ([`flow::guards_from`]).
+    guards_from: Vec<Vec<Vec<(GlobalId, u64)>>>,
     /// The program calls `Thread.run()`, which runs a thread's target in
     /// the caller: a started thread's target stays reachable code.
     runs_targets: bool,
@@ -122,6 +133,7 @@ impl Reducer {
         let mut off = !prog.invariants.is_empty();
         let mut runs_targets = false;
         let mut ends_visible = ends_visible;
+        let mut releases = false;
         for i in prog.functions.iter().flat_map(|f| &f.code) {
             match *i {
                 Instr::StoreAttr(_)
@@ -139,6 +151,10 @@ impl Reducer {
                     argc,
                     kwnames,
                 } if argc > 0 || kwnames.is_some() => ends_visible = true,
+                Instr::CallMethod {
+                    method: Method::Release,
+                    ..
+                } => releases = true,
                 _ => {}
             }
         }
@@ -151,7 +167,17 @@ impl Reducer {
                 ))
             )
         });
+        let guards = match releases {
+            true => Vec::new(),
+            false => flow::with_globals(prog),
+        };
         Reducer {
+            guards_from: prog
+                .functions
+                .iter()
+                .map(|f| flow::guards_from(f, &guards))
+                .collect(),
+            guards,
             names_from: prog
                 .functions
                 .iter()
@@ -213,6 +239,7 @@ impl Reducer {
             objects: Vec::new(),
             globals: Vec::new(),
             written: Vec::new(),
+            guarded: Vec::new(),
         };
         let mut funcs: Vec<FuncId> = Vec::new();
         let mut seen_funcs: Vec<u64> = Vec::new();
@@ -255,6 +282,7 @@ impl Reducer {
         r: &mut Reach,
         values: &mut Vec<Value>,
     ) {
+        r.guarded = flow::meet(&r.guarded, &self.guards_from[func as usize][pc]);
         for (w, bits) in self.writes_from[func as usize][pc].iter().enumerate() {
             if r.written.len() <= w {
                 r.written.resize(w + 1, 0);
@@ -498,11 +526,28 @@ impl Reducer {
         let reaches: Vec<std::cell::OnceCell<Reach>> =
             live.iter().map(|_| std::cell::OnceCell::new()).collect();
         let state: &State = s;
+        let locks = std::cell::OnceCell::new();
         let dead = |loc: &Loc, a: &Access| {
             live.iter().zip(&reaches).all(|(&(t, bit), reach)| {
-                t == a.tid
-                    || a.knowers & bit != 0
-                    || !reach.get_or_init(|| self.reach(state, t)).may_touch(loc)
+                if t == a.tid || a.knowers & bit != 0 {
+                    return true;
+                }
+                let r = reach.get_or_init(|| self.reach(state, t));
+                if !r.may_touch(loc) {
+                    return true;
+                }
+                // `t` touches the global only inside `with G:`, and G's lock
+                // will have learnt of `a` by the time `t` can take it.
+                let Loc::Global(g) = loc else {
+                    return false;
+                };
+                let guards = r.guards_of(*g);
+                guards != 0
+                    && locks
+                        .get_or_init(|| self.guard_locks(state, &live, &reaches))
+                        .iter()
+                        .enumerate()
+                        .any(|(i, &k): (usize, &u64)| guards & 1 << i != 0 && a.knowers & k != 0)
             })
         };
         let decisions: Vec<bool> = state
@@ -522,7 +567,57 @@ impl Reducer {
     }
 }
 
+impl Reducer {
+    /// Per guard ([`Reducer::guards`]), the agents through which its lock
+    /// learns of an access: the lock's own, and the agent of the thread
+    /// holding it now (it will release before anyone else can acquire,
+    /// and a release — `Condition.wait()`'s too — tells the lock what the
+    /// holder knows). 0 for a guard that is not bound to a Lock, an RLock
+    /// or a Condition (its lock), or that a live thread may still rebind.
+    fn guard_locks(
+        &self,
+        s: &State,
+        live: &[(Tid, u64)],
+        reaches: &[std::cell::OnceCell<Reach>],
+    ) -> Vec<u64> {
+        self.guards
+            .iter()
+            .map(|&g| {
+                let Value::Obj(id) = s.globals[g as usize] else {
+                    return 0;
+                };
+                // `with cond:` takes the condition's lock.
+                let id = match s.obj(id) {
+                    Object::Condition(c) => c.lock,
+                    _ => id,
+                };
+                let holder = match s.obj(id) {
+                    Object::Lock(l) if l.locked => l.holder,
+                    Object::Lock(_) => None,
+                    Object::RLock(r) => r.owner,
+                    _ => return 0,
+                };
+                let rebound = live.iter().zip(reaches).any(|(&(t, _), reach)| {
+                    bit(&reach.get_or_init(|| self.reach(s, t)).written, g as usize)
+                });
+                let Some(agent) = s.heap[id as usize].agent.filter(|_| !rebound) else {
+                    return 0;
+                };
+                let held_by = holder.map_or(0, |h| 1u64 << s.threads[h as usize].agent.min(63));
+                (1u64 << agent) | held_by
+            })
+            .collect()
+    }
+}
+
 impl Reach {
+    fn guards_of(&self, g: GlobalId) -> u64 {
+        match self.guarded.binary_search_by_key(&g, |&(x, _)| x) {
+            Ok(i) => self.guarded[i].1,
+            Err(_) => 0,
+        }
+    }
+
     /// Could a thread with this reach access `loc`?
     fn may_touch(&self, loc: &Loc) -> bool {
         match loc {
