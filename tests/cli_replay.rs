@@ -45,41 +45,12 @@ fn replay_reproduces_the_counterexample() {
         "expect:\n  - data-race: counter\n",
     );
     c.run.assert_code(0);
-    let text = c.run.text();
-    let schedule = first_schedule(&text)
-        .unwrap_or_else(|| panic!("no `--schedule` in the check output\n{}", c.dump()));
-    assert!(!schedule.is_empty(), "empty schedule\n{}", c.dump());
-    let trace = first_trace(&text);
+    let (trace, replay) = replay_finding(&c, "data-race");
     assert!(
         trace.len() >= 4,
         "expected a counterexample trace\n{}",
         c.dump()
     );
-
-    let replay = weft([
-        "replay".as_ref(),
-        c.file.as_os_str(),
-        "--schedule".as_ref(),
-        schedule.as_ref(),
-    ]);
-    replay.assert_code(0);
-    // Every line of the counterexample appears in the replay, in order.
-    let replay_lines: Vec<String> = replay
-        .text()
-        .lines()
-        .map(|l| l.trim().to_string())
-        .collect();
-    let mut pos = 0;
-    for want in &trace {
-        match replay_lines[pos..].iter().position(|l| l == want) {
-            Some(i) => pos += i + 1,
-            None => panic!(
-                "replay does not show the step {want:?} (in order)\ncheck trace:\n{}\n{}\n",
-                trace.join("\n"),
-                replay.dump()
-            ),
-        }
-    }
     replay.assert_contains("data race on counter");
 }
 
@@ -204,35 +175,7 @@ fn replay_reproduces_a_deadlock() {
         "expect:\n  - deadlock\n  - lock-order-cycle: [a, b]\n",
     );
     c.run.assert_code(0);
-    let text = c.run.text();
-    // The schedule printed in the deadlock finding's block.
-    let block_start = text
-        .find("deadlock:")
-        .unwrap_or_else(|| panic!("no deadlock finding\n{}", c.dump()));
-    let schedule = first_schedule(&text[block_start..]).expect("a schedule for the deadlock");
-    let trace = first_trace(&text[block_start..]);
-    let replay = weft([
-        "replay".as_ref(),
-        c.file.as_os_str(),
-        "--schedule".as_ref(),
-        schedule.as_ref(),
-    ]);
-    replay.assert_code(0);
-    let replay_lines: Vec<String> = replay
-        .text()
-        .lines()
-        .map(|l| l.trim().to_string())
-        .collect();
-    let mut pos = 0;
-    for want in &trace {
-        match replay_lines[pos..].iter().position(|l| l == want) {
-            Some(i) => pos += i + 1,
-            None => panic!(
-                "replay does not show the step {want:?} (in order)\n{}",
-                replay.dump()
-            ),
-        }
-    }
+    let (_, replay) = replay_finding(&c, "deadlock");
     // The replay must say what it reproduces, as it does for a race ("seen: …");
     // the word appears nowhere in the program or its path.
     replay.assert_contains("deadlock");
@@ -276,8 +219,9 @@ fn every_canonical_counterexample_replays() {
 }
 
 /// Replays the counterexample printed in the block of the first finding line
-/// starting with `kind:`; asserts the trace is shown and returns the replay.
-fn replay_finding(c: &common::Checked, kind: &str) -> common::Run {
+/// starting with `kind:`; asserts that the replay shows every step of its
+/// trace, in order, and returns the trace and the replay.
+fn replay_finding(c: &common::Checked, kind: &str) -> (Vec<String>, common::Run) {
     let text = c.run.text();
     let block_start = text
         .lines()
@@ -290,7 +234,9 @@ fn replay_finding(c: &common::Checked, kind: &str) -> common::Run {
         .map(|(at, _)| at)
         .unwrap_or_else(|| panic!("no {kind} finding\n{}", c.dump()));
     let block = &text[block_start..];
-    let schedule = first_schedule(block).expect("a schedule");
+    let schedule = first_schedule(block)
+        .unwrap_or_else(|| panic!("no `--schedule` in the {kind} finding\n{}", c.dump()));
+    assert!(!schedule.is_empty(), "empty schedule\n{}", c.dump());
     let trace = first_trace(block);
     let replay = weft([
         "replay".as_ref(),
@@ -309,12 +255,13 @@ fn replay_finding(c: &common::Checked, kind: &str) -> common::Run {
         match replay_lines[pos..].iter().position(|l| l == want) {
             Some(i) => pos += i + 1,
             None => panic!(
-                "replay does not show the step {want:?} (in order)\n{}",
+                "replay does not show the step {want:?} (in order)\ncheck trace:\n{}\n{}\n",
+                trace.join("\n"),
                 replay.dump()
             ),
         }
     }
-    replay
+    (trace, replay)
 }
 
 #[test]
@@ -325,7 +272,7 @@ fn replay_reproduces_a_final_assertion() {
         "final:\n  - counter == 2\nexpect:\n  - data-race: counter\n  - assertion\n",
     );
     c.run.assert_code(0);
-    let replay = replay_finding(&c, "assertion");
+    let (_, replay) = replay_finding(&c, "assertion");
     // The replayed end state violates the final check; the replay says so
     // (the expression appears nowhere else: not in the program, not in the path).
     replay.assert_contains("counter == 2");
@@ -338,7 +285,7 @@ fn replay_lists_each_finding_once() {
         RACY_COUNTER,
         "final:\n  - counter == 2\nexpect:\n  - data-race: counter\n  - assertion\n",
     );
-    let replay = replay_finding(&c, "assertion");
+    let (_, replay) = replay_finding(&c, "assertion");
     let text = replay.text();
     let seen: Vec<&str> = text
         .lines()

@@ -6,7 +6,7 @@
 mod common;
 
 #[allow(unused_imports)]
-use common::assert_pass;
+use common::{assert_pass, RACY_COUNTER};
 
 // ----------------------------------------------------------------------- Lock
 
@@ -48,18 +48,7 @@ fn unlocked_counter_loses_updates() {
     // `counter += 1` is a load and a store: both a race and a lost update.
     assert_pass(
         "unlocked-counter",
-        r#"
-        import threading
-        counter = 0
-        def work():
-            global counter
-            counter += 1
-        threads = [threading.Thread(target=work) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        "#,
+        RACY_COUNTER,
         r#"
         final:
           - counter == 2

@@ -6,7 +6,7 @@
 mod common;
 
 #[allow(unused_imports)]
-use common::assert_pass;
+use common::{assert_pass, RACY_COUNTER};
 
 // ---------------------------------------------------------------- preemptions
 
@@ -16,18 +16,7 @@ fn zero_preemptions_finds_race_but_not_lost_update() {
     // the race is still reported (happens-before, not timing).
     assert_pass(
         "preemptions-zero",
-        r#"
-        import threading
-        counter = 0
-        def work():
-            global counter
-            counter += 1
-        threads = [threading.Thread(target=work) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        "#,
+        RACY_COUNTER,
         r#"
         limits:
           preemptions: 0
@@ -44,18 +33,7 @@ fn one_preemption_finds_lost_update() {
     // One preemption (between the load and the store) suffices for the loss.
     assert_pass(
         "preemptions-one",
-        r#"
-        import threading
-        counter = 0
-        def work():
-            global counter
-            counter += 1
-        threads = [threading.Thread(target=work) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        "#,
+        RACY_COUNTER,
         r#"
         limits:
           preemptions: 1

@@ -343,9 +343,14 @@ pub fn explore_program<'p>(
     let por = default_engine && !options.no_reduction && !options.no_por;
     let limits = &scenario.limits;
     let preemption_bound = options.preemptions.or(limits.preemptions);
+    // Symmetry renames threads, which a preemption bound counts.
+    let symmetry = default_engine
+        && !options.no_reduction
+        && !options.no_symmetry
+        && preemption_bound.is_none();
     // `strict`: no symmetry, and thread ends visible to whoever holds the
     // thread (see `ModelOptions`).
-    let model_with = |symmetry: bool, strict: bool| {
+    let model_with = |strict: bool| {
         ThreadModel::new(
             Machine::new(program),
             ModelOptions {
@@ -378,23 +383,18 @@ pub fn explore_program<'p>(
         },
         ..Config::default()
     };
-    // Symmetry renames threads, which a preemption bound counts.
-    let symmetry = default_engine
-        && !options.no_reduction
-        && !options.no_symmetry
-        && preemption_bound.is_none();
     let run = |model: &ThreadModel<'p>| match options.engine {
         Engine::Default | Engine::Loom => explore(model, config()),
         Engine::Reference => explore_reference(model, config()),
     };
-    let mut model = model_with(symmetry, false);
+    let mut model = model_with(false);
     let mut outcome = run(&model);
     if model.assumptions_broken() {
         // The program turned a thread into text (its name, whether it is
         // alive) or took nested locks in identical threads: permuting them,
         // or taking a thread's end as unseen by those that only join it,
         // was not harmless, so the run says nothing.
-        model = model_with(false, true);
+        model = model_with(true);
         outcome = run(&model);
     }
     if model.uses_symmetry() {

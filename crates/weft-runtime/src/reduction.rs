@@ -71,8 +71,10 @@ struct Reach {
     /// Globals it could write.
     written: Vec<u64>,
     /// Per global it could touch, the `with` guards (bits over
-    /// [`Reducer::guards`]) entered around every such access.
+    /// [`Reducer::guards`]) entered around every such access (kept only
+    /// with `track_guards`).
     guarded: Vec<(GlobalId, u64)>,
+    track_guards: bool,
 }
 
 fn bit(set: &[u64], i: usize) -> bool {
@@ -172,11 +174,14 @@ impl Reducer {
             false => flow::with_globals(prog),
         };
         Reducer {
-            guards_from: prog
-                .functions
-                .iter()
-                .map(|f| flow::guards_from(f, &guards))
-                .collect(),
+            guards_from: match guards.is_empty() {
+                true => Vec::new(),
+                false => prog
+                    .functions
+                    .iter()
+                    .map(|f| flow::guards_from(f, &guards))
+                    .collect(),
+            },
             guards,
             names_from: prog
                 .functions
@@ -211,7 +216,7 @@ impl Reducer {
             return None;
         }
         let reach: Vec<Option<Reach>> = (0..s.threads.len() as Tid)
-            .map(|t| (!s.threads[t as usize].done).then(|| self.reach(s, t)))
+            .map(|t| (!s.threads[t as usize].done).then(|| self.reach(s, t, false)))
             .collect();
         let prints: Vec<Footprint> = (0..s.threads.len() as Tid)
             .map(|t| footprint(m, s, t))
@@ -233,13 +238,16 @@ impl Reducer {
             })
     }
 
-    /// Everything thread `tid` could ever touch.
-    fn reach(&self, s: &State, tid: Tid) -> Reach {
+    /// Everything thread `tid` could ever touch; with `guards`, also the
+    /// `with` guards around its accesses of each global (only the
+    /// forgetting of race records needs them).
+    fn reach(&self, s: &State, tid: Tid, guards: bool) -> Reach {
         let mut r = Reach {
             objects: Vec::new(),
             globals: Vec::new(),
             written: Vec::new(),
             guarded: Vec::new(),
+            track_guards: guards && !self.guards.is_empty(),
         };
         let mut funcs: Vec<FuncId> = Vec::new();
         let mut seen_funcs: Vec<u64> = Vec::new();
@@ -282,7 +290,9 @@ impl Reducer {
         r: &mut Reach,
         values: &mut Vec<Value>,
     ) {
-        r.guarded = flow::meet(&r.guarded, &self.guards_from[func as usize][pc]);
+        if r.track_guards {
+            r.guarded = flow::meet(&r.guarded, &self.guards_from[func as usize][pc]);
+        }
         for (w, bits) in self.writes_from[func as usize][pc].iter().enumerate() {
             if r.written.len() <= w {
                 r.written.resize(w + 1, 0);
@@ -330,21 +340,21 @@ impl Reducer {
 /// The values an object holds that a thread holding it can reach. A
 /// `Thread` object's target and arguments only with `thread_code`: reading
 /// a thread's liveness does not run its target.
-fn push_children(obj: &Object, thread_code: bool, out: &mut Vec<Value>) {
+pub(crate) fn for_each_child<'s>(obj: &'s Object, thread_code: bool, mut f: impl FnMut(&'s Value)) {
     match obj {
-        Object::List(items) => out.extend(items.iter().cloned()),
+        Object::List(items) => items.iter().for_each(f),
         Object::Dict(items) => {
             for (k, v) in items {
-                out.push(k.clone());
-                out.push(v.clone());
+                f(k);
+                f(v);
             }
         }
-        Object::Queue(q) => out.extend(q.items.iter().cloned()),
-        Object::Condition(c) => out.push(Value::Obj(c.lock)),
+        Object::Queue(q) => q.items.iter().for_each(f),
+        Object::Condition(_) => {}
         Object::Thread(t) if thread_code => {
-            out.push(t.target.clone());
-            out.extend(t.args.iter().cloned());
-            out.extend(t.kwargs.iter().map(|(_, v)| v.clone()));
+            f(&t.target);
+            t.args.iter().for_each(&mut f);
+            t.kwargs.iter().for_each(|(_, v)| f(v));
         }
         Object::Thread(_)
         | Object::Lock(_)
@@ -353,6 +363,14 @@ fn push_children(obj: &Object, thread_code: bool, out: &mut Vec<Value>) {
         | Object::Event(_)
         | Object::Barrier(_) => {}
     }
+}
+
+/// [`for_each_child`] into `out`; a `Condition` brings its lock too.
+fn push_children(obj: &Object, thread_code: bool, out: &mut Vec<Value>) {
+    if let Object::Condition(c) = obj {
+        out.push(Value::Obj(c.lock));
+    }
+    for_each_child(obj, thread_code, |v| out.push(v.clone()));
 }
 
 /// The values inside a non-object value (tuples, iteration snapshots).
@@ -532,7 +550,7 @@ impl Reducer {
                 if t == a.tid || a.knowers & bit != 0 {
                     return true;
                 }
-                let r = reach.get_or_init(|| self.reach(state, t));
+                let r = reach.get_or_init(|| self.reach(state, t, true));
                 if !r.may_touch(loc) {
                     return true;
                 }
@@ -598,7 +616,10 @@ impl Reducer {
                     _ => return 0,
                 };
                 let rebound = live.iter().zip(reaches).any(|(&(t, _), reach)| {
-                    bit(&reach.get_or_init(|| self.reach(s, t)).written, g as usize)
+                    bit(
+                        &reach.get_or_init(|| self.reach(s, t, true)).written,
+                        g as usize,
+                    )
                 });
                 let Some(agent) = s.heap[id as usize].agent.filter(|_| !rebound) else {
                     return 0;

@@ -129,20 +129,7 @@ fn referenced(s: &State, objs: &[ObjId]) -> Vec<ObjId> {
     let mut see = |v: &Value| visit(v, objs, &mut found);
     s.globals.iter().for_each(&mut see);
     for h in s.heap.iter() {
-        match &h.obj {
-            Object::List(l) => l.iter().for_each(&mut see),
-            Object::Dict(d) => d.iter().for_each(|(k, v)| {
-                see(k);
-                see(v)
-            }),
-            Object::Queue(q) => q.items.iter().for_each(&mut see),
-            Object::Thread(t) => {
-                see(&t.target);
-                t.args.iter().for_each(&mut see);
-                t.kwargs.iter().for_each(|(_, v)| see(v));
-            }
-            _ => {}
-        }
+        crate::reduction::for_each_child(&h.obj, true, &mut see);
     }
     for th in s.threads.iter() {
         for f in &th.frames {
