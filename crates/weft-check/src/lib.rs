@@ -399,9 +399,13 @@ pub fn explore_program<'p>(
     }
     if model.uses_symmetry() {
         let witnesses = std::mem::take(&mut outcome.witnesses);
+        let reported: Vec<_> = witnesses
+            .iter()
+            .map(|w| (w.key.clone(), w.steps.len()))
+            .collect();
         outcome.witnesses = witnesses
             .into_iter()
-            .map(|w| model.concrete_witness(w))
+            .map(|w| model.concrete_witness(w, &reported))
             .collect();
     }
     (model, outcome)

@@ -2,6 +2,7 @@
 //! frontier order), the cycle proviso, witnesses, limits.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
@@ -47,7 +48,16 @@ struct Prepared<M: Model> {
     reduced: bool,
     /// The visited-set key of each successor, computed by the worker.
     keys: Vec<Key>,
+    /// The findings reported before the node was expanded (see
+    /// [`Explorer::reported_before`]), for a full expansion at merge time.
+    reported: Reported<M>,
 }
+
+/// Keys of findings reported with short witnesses ([`Expansion::reported`]).
+type Reported<M> = Arc<[<M as Model>::FindingKey]>;
+
+/// A frontier node's state, with what to tell the model on expanding it.
+type Pending<M> = (<M as Model>::State, Reported<M>);
 
 /// Frontier nodes expanded at once when several workers run: enough to
 /// keep them busy between merges, few enough to bound the memory the
@@ -57,8 +67,14 @@ const BATCH: usize = 1024;
 /// One node's expansion, as a worker computes it: the successors, whether
 /// the model reduced them, and their visited-set keys. Depends on nothing
 /// but the state.
-fn expand_one<M: Model>(model: &M, reduce: bool, mode: Visited, state: &M::State) -> Expanded<M> {
+fn expand_one<M: Model>(
+    model: &M,
+    reduce: bool,
+    mode: Visited,
+    (state, reported): &Pending<M>,
+) -> Expanded<M> {
     let mut exp = Expansion::default();
+    exp.reported = reported.clone();
     let reduced = if reduce {
         model.expand_reduced(state, &mut exp)
     } else {
@@ -77,15 +93,16 @@ fn expand_one<M: Model>(model: &M, reduce: bool, mode: Visited, state: &M::State
 type Expanded<M> = (Expansion<M>, bool, Vec<Key>);
 
 /// The frontier states with their expansions, in frontier order.
-fn prepared<M: Model>(states: Vec<M::State>, expanded: Vec<Expanded<M>>) -> Vec<Prepared<M>> {
+fn prepared<M: Model>(states: Vec<Pending<M>>, expanded: Vec<Expanded<M>>) -> Vec<Prepared<M>> {
     states
         .into_iter()
         .zip(expanded)
-        .map(|(state, (exp, reduced, keys))| Prepared {
+        .map(|((state, reported), (exp, reduced, keys))| Prepared {
             state,
             exp,
             reduced,
             keys,
+            reported,
         })
         .collect()
 }
@@ -127,6 +144,8 @@ struct Explorer<'m, M: Model> {
     reduced: u64,
     proviso_full: u64,
     bound_keys: FxHashMap<BoundKey, u32>,
+    /// The last answer of [`Explorer::reported_before`], by depth.
+    reported_cache: Option<(u32, Reported<M>)>,
     records: Vec<Record<M>>,
     record_index: FxHashMap<M::FindingKey, u32>,
     /// Fewest steps of any witness so far (u32::MAX: none).
@@ -159,6 +178,7 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         reduced: 0,
         proviso_full: 0,
         bound_keys: FxHashMap::default(),
+        reported_cache: None,
         records: Vec::new(),
         record_index: FxHashMap::default(),
         best_steps: u32::MAX,
@@ -298,10 +318,11 @@ impl<M: Model> Explorer<'_, M> {
     ) -> Result<(), Status> {
         let node = self.nodes[cursor];
         let Prepared {
-            state,
+            mut state,
             mut exp,
             reduced,
             mut keys,
+            reported,
         } = prepared;
         if config.stop_at_first && self.best_steps <= node.depth {
             return Err(Status::Stopped);
@@ -343,7 +364,9 @@ impl<M: Model> Explorer<'_, M> {
         if reduced {
             if self.closes_cycle(&exp, &keys, node.depth) {
                 self.proviso_full += 1;
-                (exp, _, keys) = expand_one(self.model, false, self.store.mode(), &state);
+                let pending = (state, reported);
+                (exp, _, keys) = expand_one(self.model, false, self.store.mode(), &pending);
+                state = pending.0;
             } else {
                 self.reduced += 1;
             }
@@ -424,25 +447,55 @@ impl<M: Model> Explorer<'_, M> {
 
     /// The states of the frontier nodes `from..from + n` (fewer if the
     /// frontier is shorter), in order.
-    fn take_states(&mut self, from: usize, n: usize) -> Vec<M::State> {
+    fn take_states(&mut self, from: usize, n: usize) -> Vec<Pending<M>> {
         let to = self.nodes.len().min(from + n);
         (from..to)
-            .map(|i| match self.store.get(self.nodes[i].state) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = self
-                        .frontier
-                        .pop_front()
-                        .expect("frontier holds every unexpanded node");
-                    self.frontier_bytes -= self.model.state_bytes(&s) as u64;
-                    s
-                }
+            .map(|i| {
+                let state = match self.store.get(self.nodes[i].state) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = self
+                            .frontier
+                            .pop_front()
+                            .expect("frontier holds every unexpanded node");
+                        self.frontier_bytes -= self.model.state_bytes(&s) as u64;
+                        s
+                    }
+                };
+                (state, self.reported_before(self.nodes[i].depth))
             })
             .collect()
     }
 
+    /// The keys of findings whose best witness has at most `depth - 2`
+    /// steps, told to the model on expanding a node at `depth` (only with
+    /// reductions on). A node exists only once its parent, at `depth - 1`,
+    /// has been merged, and with it every node at `depth - 2` or less:
+    /// every finding of so few steps is recorded by then and no later merge
+    /// adds one. So the answer depends on the depth alone, never on how far
+    /// merging has got, and expanding ahead on other workers changes
+    /// nothing.
+    fn reported_before(&mut self, depth: u32) -> Reported<M> {
+        if let Some((d, keys)) = &self.reported_cache {
+            if *d == depth {
+                return keys.clone();
+            }
+        }
+        let keys: Reported<M> = if self.reduce {
+            self.records
+                .iter()
+                .filter(|r| r.steps + 2 <= depth)
+                .map(|r| r.key.clone())
+                .collect()
+        } else {
+            Arc::from(Vec::new())
+        };
+        self.reported_cache = Some((depth, keys.clone()));
+        keys
+    }
+
     /// Expand `states` on up to `workers` threads.
-    fn expand_states(&self, states: Vec<M::State>, workers: usize) -> Vec<Prepared<M>> {
+    fn expand_states(&self, states: Vec<Pending<M>>, workers: usize) -> Vec<Prepared<M>> {
         let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
         // Starting threads costs more than expanding a handful of states.
         let workers = if states.len() >= 32 { workers } else { 1 };

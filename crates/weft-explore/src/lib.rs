@@ -70,6 +70,7 @@
 
 use std::fmt::Debug;
 use std::hash::Hash;
+use std::sync::Arc;
 
 mod config;
 mod explore;
@@ -97,7 +98,7 @@ pub trait Model: Sync {
     type Finding: Clone + Debug + Send;
     /// Findings with the same key are the same finding; the explorer keeps
     /// the shortest witness per key.
-    type FindingKey: Clone + Eq + Hash + Debug;
+    type FindingKey: Clone + Eq + Hash + Debug + Send + Sync;
 
     fn finding_key(&self, finding: &Self::Finding) -> Self::FindingKey;
 
@@ -107,7 +108,11 @@ pub trait Model: Sync {
     /// Every successor of `state`, in a deterministic order, and the
     /// findings that hold in `state` itself (a deadlock, a violated invariant).
     ///
-    /// `out` arrives empty (the explorer reuses one buffer for every state).
+    /// `out` arrives with no successors or findings, and with the keys of
+    /// findings already reported in [`Expansion::reported`]: what a state
+    /// carries only to find those again (a race detector's records of a
+    /// location whose race is reported, say) may be dropped from the
+    /// successors, so that more of them merge.
     fn expand(&self, state: &Self::State, out: &mut Expansion<Self>);
 
     /// Like [`Model::expand`], but the model may leave out steps that a
@@ -144,6 +149,13 @@ pub struct Expansion<M: Model + ?Sized> {
     /// The expanded state is an end state of the program (it ended
     /// normally, or nothing can move): no successors expected.
     pub terminal: bool,
+    /// Set by the explorer before the call (the rest arrives empty): keys
+    /// of findings already reported with a witness at least two steps
+    /// shorter than the expanded state's depth, so no successor can give
+    /// them a shorter one. A model may drop from the successors what only
+    /// serves to find these again (see [`Model::expand`]); it must leave
+    /// every step and every other finding as it was.
+    pub reported: Arc<[M::FindingKey]>,
 }
 
 pub struct Successor<M: Model + ?Sized> {
@@ -173,6 +185,7 @@ impl<M: Model + ?Sized> Default for Expansion<M> {
             successors: Vec::new(),
             findings: Vec::new(),
             terminal: false,
+            reported: Arc::from(Vec::new()),
         }
     }
 }

@@ -175,3 +175,102 @@ fn workers_do_not_change_the_result() {
         same(&Ignoring, true, visited);
     }
 }
+
+/// `threads` threads each take `steps` steps; the state remembers which
+/// thread moved last (like a race detector's last access), and a step by
+/// another thread than that one is the finding "interleaved". Once the
+/// explorer reports it, the model forgets the last mover, so states that
+/// differ only in it merge.
+struct Tagging {
+    threads: usize,
+    steps: u8,
+    /// Reductions are on: the explorer must tell of reported findings.
+    told: bool,
+}
+
+impl Model for Tagging {
+    /// (steps taken per thread, last mover while still worth tracking)
+    type State = (Vec<u8>, Option<u32>);
+    type Step = u32;
+    type Finding = &'static str;
+    type FindingKey = &'static str;
+
+    fn finding_key(&self, f: &&'static str) -> &'static str {
+        f
+    }
+
+    fn initial(&self, _: &mut Vec<&'static str>) -> Self::State {
+        (vec![0; self.threads], None)
+    }
+
+    fn expand(&self, s: &Self::State, out: &mut Expansion<Self>) {
+        // The shortest witness of "interleaved" has two steps: the
+        // explorer names it from depth 4 on, and always from there.
+        let depth: u32 = s.0.iter().map(|&c| c as u32).sum();
+        assert_eq!(
+            out.reported.contains(&"interleaved"),
+            self.told && depth >= 4,
+            "reported {:?} at depth {depth}",
+            out.reported
+        );
+        let forget = out.reported.contains(&"interleaved");
+        for t in 0..self.threads {
+            if s.0[t] == self.steps {
+                continue;
+            }
+            let mut counts = s.0.clone();
+            counts[t] += 1;
+            let tag = (!forget).then_some(t as u32);
+            let mut next = succ(t as u32, t as u32, (counts, tag), false);
+            if s.1.is_some_and(|last| last != t as u32) {
+                next.findings.push("interleaved");
+            }
+            out.successors.push(next);
+        }
+        out.terminal = out.successors.is_empty();
+    }
+}
+
+/// With reductions on, the explorer tells the model which findings are
+/// reported, at a depth that depends on nothing but the witness: states
+/// merge, the witness stays the shortest, and the number of workers
+/// changes nothing.
+#[test]
+fn reported_findings_let_the_model_forget() {
+    // Over 32 states a level, so that workers expand ahead of merging.
+    let run = |reduce, workers| {
+        let m = Tagging {
+            threads: 4,
+            steps: 3,
+            told: reduce,
+        };
+        explore(
+            &m,
+            Config {
+                reduce,
+                workers,
+                ..Config::default()
+            },
+        )
+    };
+    let full = run(false, 1);
+    let forgetting = run(true, 1);
+    // Without forgetting a state is its counts and its last mover; with
+    // it, past depth 4 only the counts remain.
+    assert!(
+        forgetting.stats.states < full.stats.states,
+        "{} vs {}",
+        forgetting.stats.states,
+        full.stats.states
+    );
+    assert_eq!(full.witnesses.len(), 1);
+    assert_eq!(forgetting.witnesses.len(), 1);
+    assert_eq!(forgetting.witnesses[0].steps, full.witnesses[0].steps);
+    assert_eq!(forgetting.witnesses[0].steps.len(), 2);
+    for workers in [2, 3] {
+        let many = run(true, workers);
+        assert_eq!(many.stats.states, forgetting.stats.states);
+        assert_eq!(many.stats.transitions, forgetting.stats.transitions);
+        assert_eq!(many.witnesses[0].steps, forgetting.witnesses[0].steps);
+    }
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use weft_explore::{Expansion, Model, Successor, Witness};
-use weft_model::{ExcType, FuncId, Instr, Pc};
+use weft_model::{ExcType, FuncId, GlobalId, Instr, Pc};
 
 use crate::machine::{Choice, Choices, Ctx, Event, Machine};
 use crate::ops;
@@ -277,7 +277,16 @@ impl<'p> ThreadModel<'p> {
     /// may have moved; this follows the same steps from the real initial
     /// state, tracking which real thread each canonical slot holds, and
     /// takes the finding (its thread names, its evidence) from that run.
-    pub fn concrete_witness(&self, w: Witness<Self>) -> Witness<Self> {
+    ///
+    /// `reported` has the key and length of every witness of the run: the
+    /// explorer told the model of each finding once a node two steps
+    /// deeper than its witness was expanded, and following the canonical
+    /// path again takes the same states only if it forgets the same.
+    pub fn concrete_witness(
+        &self,
+        w: Witness<Self>,
+        reported: &[(FindingKey, usize)],
+    ) -> Witness<Self> {
         if !self.symmetry {
             return w;
         }
@@ -286,11 +295,16 @@ impl<'p> ThreadModel<'p> {
         let mut real = canon.clone();
         let mut real_of_slot: Vec<Tid> = (0..canon.threads.len() as Tid).collect();
         let mut steps = Vec::with_capacity(w.steps.len());
-        for st in &w.steps {
+        for (depth, st) in w.steps.iter().enumerate() {
             let Some(&tid) = real_of_slot.get(st.thread as usize) else {
                 return w;
             };
             canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default());
+            let known = reported
+                .iter()
+                .filter(|(_, steps)| steps + 2 <= depth)
+                .map(|(k, _)| k);
+            Self::forget_reported_races(&self.reported_race_globals(known), &mut canon);
             real_of_slot.extend(real_of_slot.len() as Tid..canon.threads.len() as Tid);
             if let Some(old_of_new) = symmetry::canonicalise(&mut canon) {
                 real_of_slot = old_of_new
@@ -403,15 +417,65 @@ impl<'p> ThreadModel<'p> {
 
     /// The subject of a race: the module global it happens on.
     fn location_subject(&self, s: &State, loc: &Loc) -> String {
-        let globals = &self.machine.prog.globals;
-        match loc {
-            Loc::Global(g) => globals[*g as usize].name.clone(),
-            Loc::Elem(obj, _) | Loc::Shape(obj) => match s.heap[*obj as usize].label {
-                Some(Label::Global(g)) | Some(Label::Elem(g, _)) | Some(Label::Key(g, _)) => {
-                    globals[g as usize].name.clone()
-                }
-                None => self.machine.object_name(s, *obj),
+        match Self::subject_global(&s.heap, loc) {
+            Some(g) => self.machine.prog.globals[g as usize].name.clone(),
+            None => match loc {
+                Loc::Elem(obj, _) | Loc::Shape(obj) => self.machine.object_name(s, *obj),
+                Loc::Global(_) => unreachable!("a global is its own subject"),
             },
+        }
+    }
+
+    /// The global a location's races are reported under, where that never
+    /// changes: the global itself, or where its container was first stored.
+    fn subject_global(heap: &[Part<HeapObj>], loc: &Loc) -> Option<GlobalId> {
+        match loc {
+            Loc::Global(g) => Some(*g),
+            Loc::Elem(obj, _) | Loc::Shape(obj) => match heap[*obj as usize].label {
+                Some(Label::Global(g)) | Some(Label::Elem(g, _)) | Some(Label::Key(g, _)) => {
+                    Some(g)
+                }
+                None => None,
+            },
+        }
+    }
+
+    /// The globals whose races `reported` (keys from the explorer) names;
+    /// none unless race records may be forgotten at all.
+    fn reported_race_globals<'k>(
+        &self,
+        reported: impl IntoIterator<Item = &'k FindingKey>,
+    ) -> Vec<GlobalId> {
+        if !self.options.forget_known_accesses {
+            return Vec::new();
+        }
+        let globals = &self.machine.prog.globals;
+        reported
+            .into_iter()
+            .filter_map(|k| match k {
+                FindingKey::Race(subject) => globals
+                    .iter()
+                    .position(|g| g.name == *subject)
+                    .map(|g| g as GlobalId),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Drop the race records of every location whose races are reported
+    /// under one of `subjects`: another race there would be a finding
+    /// already reported, found later. Nothing else reads them.
+    fn forget_reported_races(subjects: &[GlobalId], s: &mut State) {
+        if subjects.is_empty() {
+            return;
+        }
+        let State { heap, race, .. } = s;
+        let reported_here =
+            |loc: &Loc| Self::subject_global(heap, loc).is_some_and(|g| subjects.contains(&g));
+        if race.records.iter().any(|(loc, _)| reported_here(loc)) {
+            race.make_mut()
+                .records
+                .retain(|(loc, _)| !reported_here(loc));
         }
     }
 
@@ -546,7 +610,9 @@ impl ThreadModel<'_> {
     /// Put the successors in `out` in canonical form, and share their parts
     /// with equal parts of states seen before.
     fn settle(&self, parent: &State, out: &mut Expansion<Self>) {
+        let reported = self.reported_race_globals(out.reported.iter());
         for succ in &mut out.successors {
+            Self::forget_reported_races(&reported, &mut succ.state);
             if self.symmetry {
                 if let Some(old_of_new) = symmetry::canonicalise(&mut succ.state) {
                     // The thread that moved, by its slot in the canonical
