@@ -73,8 +73,10 @@ fn expand_one<M: Model>(
     mode: Visited,
     (state, reported): &Pending<M>,
 ) -> Expanded<M> {
-    let mut exp = Expansion::default();
-    exp.reported = reported.clone();
+    let mut exp = Expansion {
+        reported: reported.clone(),
+        ..Expansion::default()
+    };
     let reduced = if reduce {
         model.expand_reduced(state, &mut exp)
     } else {
