@@ -32,6 +32,9 @@ pub struct EngineRun {
     /// Why the run is not exhaustive (a resource limit), if it is not.
     pub incomplete: Option<String>,
     pub states: u64,
+    /// Counterexamples the symmetry-reduced run could not follow back to
+    /// real threads ([`weft_runtime::ThreadModel::unmatched_witnesses`]).
+    pub unmatched_witnesses: u32,
 }
 
 impl EngineRun {
@@ -100,7 +103,8 @@ pub fn run_engine_with(
     let (findings, final_states) = from_checked(&checked);
     let mut incomplete = checked.inconclusive.clone();
 
-    let (_, outcome) = weft_check::explore_program(scenario, program, &options);
+    let (model, outcome) = weft_check::explore_program(scenario, program, &options);
+    let unmatched_witnesses = model.unmatched_witnesses();
     if let Status::Incomplete(kind) = outcome.status {
         incomplete.get_or_insert(format!("{kind:?} limit"));
     }
@@ -124,6 +128,7 @@ pub fn run_engine_with(
         deadlock_states,
         incomplete,
         states: checked.stats.states,
+        unmatched_witnesses,
     }
 }
 
@@ -161,6 +166,14 @@ pub fn compare(an: &str, a: &EngineRun, bn: &str, b: &EngineRun) -> Agreement {
         return Agreement::Incomplete(why.clone());
     }
     let mut diffs = Vec::new();
+    for (name, run) in [(an, a), (bn, b)] {
+        if run.unmatched_witnesses > 0 {
+            diffs.push(format!(
+                "{} counterexamples of {name} not followed back to real threads",
+                run.unmatched_witnesses
+            ));
+        }
+    }
     for k in a.findings.difference(&b.findings) {
         diffs.push(format!("finding `{}` only in {an}", show_key(k)));
     }

@@ -16,7 +16,7 @@ use crate::state::{HeapObj, Label, State, ThreadState};
 use crate::symmetry;
 use crate::value::{Exception, ObjId, Tid, Value};
 use rustc_hash::FxHashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 /// One scheduling decision: which thread moves, and how.
@@ -140,6 +140,9 @@ pub struct ThreadModel<'p> {
     /// lock-order edge by a thread with identical peers, with symmetry on):
     /// its result must not be used.
     assumptions_broken: AtomicBool,
+    /// Witnesses [`ThreadModel::concrete_witness`] could not follow back
+    /// to real threads (a bug if ever non-zero; the oracle checks it).
+    unmatched_witnesses: AtomicU32,
 }
 
 /// The parts seen so far, in shards chosen by a part's hash so that the
@@ -266,6 +269,7 @@ impl<'p> ThreadModel<'p> {
             reducer: Reducer::new(machine.prog, options.ends_visible),
             symmetry: options.symmetry && !symmetry::observes_identity(machine.prog),
             assumptions_broken: AtomicBool::new(false),
+            unmatched_witnesses: AtomicU32::new(0),
             machine,
             options,
             parts: Interner::default(),
@@ -297,7 +301,7 @@ impl<'p> ThreadModel<'p> {
         let mut steps = Vec::with_capacity(w.steps.len());
         for (depth, st) in w.steps.iter().enumerate() {
             let Some(&tid) = real_of_slot.get(st.thread as usize) else {
-                return w;
+                return self.unmatched(w);
             };
             canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default());
             let known = reported
@@ -329,7 +333,7 @@ impl<'p> ThreadModel<'p> {
             .into_iter()
             .find(|f| self.finding_key(f) == w.key)
         else {
-            return w;
+            return self.unmatched(w);
         };
         let threads: Vec<u32> = steps.iter().map(|s| s.thread).collect();
         Witness {
@@ -339,6 +343,19 @@ impl<'p> ThreadModel<'p> {
             threads,
             steps,
         }
+    }
+
+    /// A witness that could not be followed back, counted and kept as it is.
+    fn unmatched(&self, w: Witness<Self>) -> Witness<Self> {
+        self.unmatched_witnesses.fetch_add(1, Ordering::Relaxed);
+        w
+    }
+
+    /// How many witnesses [`ThreadModel::concrete_witness`] could not
+    /// follow back to real threads; each is kept as the canonical run has
+    /// it. Never non-zero unless something is wrong.
+    pub fn unmatched_witnesses(&self) -> u32 {
+        self.unmatched_witnesses.load(Ordering::Relaxed)
     }
 
     /// States are stored in canonical form under permutations of identical threads.
