@@ -111,6 +111,10 @@ CROSS_CHECKED = ["weft-noreduce", "weft-sym", "weft-fp", "weft-ref"]
 # instances where the reduction factor (weft-ref states / weft states) is to be >= 10x
 REDUCTION_TARGETS = {"counter-lock-4x3": 10, "philosophers-6": 10}
 FP_TARGET_BPS = 16
+# parallel speed-up: instances over 1 M states (with reductions on), run with
+# --workers 1 and --workers 2; the target is >= 1.7x with identical results
+PARALLEL_INSTANCES = ["counter-nolock-4x4"]
+PARALLEL_TARGET = 1.7
 
 
 def weft_supported_modes(weft):
@@ -166,6 +170,7 @@ def weft_once(weft, yaml, tool, extra, max_states, time_limit):
         sps=st.get("states_per_second"),
         kinds=sorted({f["kind"] for f in findings}),
         findings=sorted(([f["kind"], f.get("subject")] for f in findings), key=lambda x: json.dumps(x)),
+        schedules=sorted((f.get("counterexample") or {}).get("schedule") or "" for f in findings),
         mismatch=s.get("mismatch"),
         # newer stats fields; absent from older weft builds
         workers=st.get("workers"),
@@ -428,6 +433,10 @@ def main():
     ap.add_argument("--no-loom", action="store_true")
     ap.add_argument("--no-reference", action="store_true", help="skip the weft-ref column")
     ap.add_argument("--no-scenarios", action="store_true", help="skip timing the shipped scenarios/")
+    ap.add_argument("--no-parallel", action="store_true", help="skip the parallel speed-up runs")
+    ap.add_argument("--parallel", default=",".join(PARALLEL_INSTANCES),
+                    help="comma-separated instances for the parallel speed-up runs, 1 and 2 workers (default "
+                    + ", ".join(PARALLEL_INSTANCES) + ")")
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
     ap.add_argument("--loom-time", type=float, default=20, help="loom --time-limit in seconds (default 20)")
     ap.add_argument("--loom-max-threads", type=int, default=3, help="run loom on instances with at most this many worker threads")
@@ -556,19 +565,55 @@ def main():
         if worst:
             print(f"  worst: {worst['scenario']} {worst['wall'] * 1000:.1f} ms")
 
-    summary = targets_summary(all_results, scen)
+    # parallel speed-up: the same run on 1 and 2 workers
+    parallel = []
+    if not args.no_parallel:
+        for name in [x.strip() for x in args.parallel.split(",") if x.strip()]:
+            yaml = os.path.join(FAMILIES, name + ".yaml")
+            if not os.path.exists(yaml):
+                continue
+            log(f"\n=== parallel: {name}, --workers 1 and 2")
+            runs = {w: med_run([weft_once(weft, yaml, "weft", ["--workers", str(w)], None, max(tl, 300))
+                                for _ in range(args.runs)]) for w in (1, 2)}
+            parallel.append(parallel_entry(name, runs[1], runs[2]))
+            print(parallel_line(parallel[-1]))
+            if not parallel[-1]["identical"]:
+                disagreements.append(f"!!!! {name}: --workers 2 differs from --workers 1")
+
+    summary = targets_summary(all_results, scen, parallel)
     print("\n### standing against each target\n" + "\n".join("- " + s for s in summary))
     if disagreements:
         print("\n!!!!!!!! VERDICT PROBLEMS !!!!!!!!\n" + "\n".join(disagreements))
 
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out + ".json", "w") as f:
-        json.dump(dict(meta=meta, instances=all_results, scenarios=scen, targets=summary,
+        json.dump(dict(meta=meta, instances=all_results, scenarios=scen, parallel=parallel, targets=summary,
                        disagreements=disagreements), f, indent=1, default=str)
         f.write("\n")
     write_markdown(args.out + ".md", meta, all_results, scen, summary, disagreements, md_sections)
     log(f"\nwrote {os.path.relpath(args.out)}.json and .md")
     return 1 if disagreements else 0
+
+
+def parallel_entry(name, one, two):
+    """One instance's 1-worker and 2-worker runs: speed-up and whether the
+    results are identical (status, states, transitions, findings, schedules)."""
+    keys = ("status", "states", "transitions", "findings", "schedules")
+    return dict(
+        instance=name, one=one, two=two,
+        identical=all(one.get(k) == two.get(k) for k in keys) and done(one),
+        speedup_explore=ratio(one.get("explore_s"), two.get("explore_s")),
+        speedup_wall=ratio(one.get("wall"), two.get("wall")),
+    )
+
+
+def parallel_line(p):
+    one, two = p["one"], p["two"]
+    return (f"{p['instance']}: {fmt_int(one.get('states'))} states; exploration {fmt_f(one.get('explore_s'))} s "
+            f"on 1 worker, {fmt_f(two.get('explore_s'))} s on 2 = {fmt_ratio(p['speedup_explore'])} "
+            f"(wall {fmt_ratio(p['speedup_wall'])}); results "
+            + ("identical (states, transitions, findings, counterexample schedules)" if p["identical"]
+               else "DIFFERENT"))
 
 
 def render_instance(inst, res):
@@ -666,7 +711,7 @@ def rerender(path):
         md_sections.append(md)
         disagreements += ["!!!! " + e["instance"]["name"] + ": " + n for n in notes]
         print(text)
-    summary = targets_summary(d["instances"], d["scenarios"])
+    summary = targets_summary(d["instances"], d["scenarios"], d.get("parallel"))
     d["targets"], d["disagreements"] = summary, disagreements
     print("\n### standing against each target\n" + "\n".join("- " + s for s in summary))
     if disagreements:
@@ -712,7 +757,7 @@ def verdict_word(ok):
     return "met" if ok else "MISSED"
 
 
-def targets_summary(all_results, scen):
+def targets_summary(all_results, scen, parallel=None):
     """The standing against each target, one entry per target; an entry may
     carry per-instance sub-bullets (lines starting with '\\n  - ')."""
     out = []
@@ -872,9 +917,13 @@ def targets_summary(all_results, scen):
         out.append(f"≥ 100× faster than loom: {verdict_word(ok == len(pairs))}, {ok}/{len(pairs)} (loom wall / weft wall; "
                    f"≥ = loom hit its time limit): " + ", ".join(descr))
     # 6. parallel
-    ws = sorted({r["weft"].get("workers") for _, r in res if r.get("weft") and r["weft"].get("workers")})
-    out.append("parallel speed-up: not measured (`weft` and `weft-fp` run with weft's default workers"
-               + (f", {'/'.join(map(str, ws))} here" if ws else "") + "; `weft-noreduce` with --workers 1)")
+    if parallel:
+        ok = sum(1 for p in parallel if p["identical"] and (p["speedup_explore"] or 0) >= PARALLEL_TARGET)
+        out.append(f"parallel speed-up ≥ {PARALLEL_TARGET}× on 2 workers with identical results (instances over "
+                   f"1 M states): {verdict_word(ok == len(parallel))}, {ok}/{len(parallel)}"
+                   + sub(parallel_line(p) for p in parallel))
+    else:
+        out.append("parallel speed-up: not measured (--no-parallel)")
     return out
 
 
