@@ -60,6 +60,20 @@ fn count(n: usize) -> Option<u32> {
 }
 
 impl<'a> FnCompiler<'a, '_> {
+    /// Push the value of `e`, an operand that the instruction consuming it
+    /// does not keep (a subscript's container, a method call's receiver,
+    /// `len()`'s argument, a comparison operand, a truth test): a global
+    /// named here stays [`GlobalInfo::confined`].
+    pub(crate) fn container_operand(&mut self, e: &'a Expr) -> R<()> {
+        if !matches!(e.kind, ExprKind::Name(_)) {
+            return self.expr(e);
+        }
+        self.operand_only = true;
+        let res = self.expr(e);
+        self.operand_only = false;
+        res
+    }
+
     pub(crate) fn binop(&self, op: ast::BinOp, span: Span) -> R<m::BinOp> {
         use ast::BinOp as A;
         Ok(match op {
@@ -137,7 +151,7 @@ impl<'a> FnCompiler<'a, '_> {
                 }
             }
             ExprKind::Subscript { value, index } => {
-                self.expr(value)?;
+                self.container_operand(value)?;
                 if let ExprKind::Slice { lower, upper, step } = &index.kind {
                     if let Some(st) = step {
                         if !matches!(st.kind, ExprKind::Const(ast::Const::None)) {
@@ -180,7 +194,11 @@ impl<'a> FnCompiler<'a, '_> {
                     self.emit_const(c, span);
                     return Ok(());
                 }
-                self.expr(operand)?;
+                if *op == UnaryOp::Not {
+                    self.container_operand(operand)?;
+                } else {
+                    self.expr(operand)?;
+                }
                 let i = match op {
                     UnaryOp::Not => Instr::Not,
                     UnaryOp::Neg => Instr::Unary(m::UnaryOp::Neg),
@@ -245,22 +263,22 @@ impl<'a> FnCompiler<'a, '_> {
         if ops.is_empty() || ops.len() != rest.len() {
             return Err(self.err(span, "malformed comparison"));
         }
-        self.expr(left)?;
+        self.container_operand(left)?;
         if ops.len() == 1 {
-            self.expr(&rest[0])?;
+            self.container_operand(&rest[0])?;
             self.emit(Instr::Compare(cmpop(ops[0])), span);
             return Ok(());
         }
         let (cleanup, end) = (self.em.label(), self.em.label());
         let last = ops.len() - 1;
         for (op, e) in ops[..last].iter().zip(&rest[..last]) {
-            self.expr(e)?;
+            self.container_operand(e)?;
             self.emit(Instr::Dup, span);
             self.emit(Instr::Rot3, span);
             self.emit(Instr::Compare(cmpop(*op)), span);
             self.em.jump(Instr::JumpIfFalseOrPop, cleanup, span);
         }
-        self.expr(&rest[last])?;
+        self.container_operand(&rest[last])?;
         self.emit(Instr::Compare(cmpop(ops[last])), span);
         self.em.jump(Instr::Jump, end, span);
         self.em.bind(cleanup);
@@ -299,7 +317,7 @@ impl<'a> FnCompiler<'a, '_> {
                             format!("method '{}' is not supported", attr.name),
                         ));
                     };
-                    self.expr(value)?;
+                    self.container_operand(value)?;
                     if matches!(meth, Method::Start | Method::Run) {
                         self.note_start_point(e.span);
                     }
@@ -318,7 +336,17 @@ impl<'a> FnCompiler<'a, '_> {
                 self.expr(func)?;
             }
         }
-        args.iter().try_for_each(|a| self.expr(a))?;
+        let is_len = match &func.kind {
+            ExprKind::Name(n) => matches!(
+                self.resolve(n, func.span)?,
+                Resolved::Builtin(m::Builtin::Fn(m::BuiltinFn::Len))
+            ),
+            _ => false,
+        };
+        match args {
+            [only] if is_len && keywords.is_empty() => self.container_operand(only)?,
+            _ => args.iter().try_for_each(|a| self.expr(a))?,
+        }
         keywords.iter().try_for_each(|k| self.expr(&k.value))?;
         let kwnames = if keywords.is_empty() {
             None

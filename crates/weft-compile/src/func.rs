@@ -28,6 +28,9 @@ pub(crate) struct Usage {
     pub fn_store: bool,
     /// Module-level stores: (program offset at which the store happens, inside a loop).
     pub module_stores: Vec<(u32, bool)>,
+    /// Thread code (a function or module code) loads its value as anything
+    /// but a container operand ([`GlobalInfo::confined`]).
+    pub escapes: bool,
 }
 
 /// Program-wide state shared by every function compiler.
@@ -151,6 +154,9 @@ pub(crate) struct FnCompiler<'a, 's> {
     pub blocks: Vec<Block<'a>>,
     /// Inside the test of an `if`/`while`/conditional/`assert`.
     pub check_hint: bool,
+    /// The name being compiled is a container operand that does not keep
+    /// the value ([`FnCompiler::container_operand`]).
+    pub(crate) operand_only: bool,
     /// Module code: loops (and comprehensions) around the current point.
     pub loop_depth: u32,
     /// Module code: where a store compiled now happens (for classification).
@@ -183,6 +189,7 @@ impl<'a, 's> FnCompiler<'a, 's> {
             renames: Vec::new(),
             blocks: Vec::new(),
             check_hint: false,
+            operand_only: false,
             loop_depth: 0,
             store_pos: 0,
             comp_count: 0,
@@ -291,6 +298,11 @@ impl<'a, 's> FnCompiler<'a, 's> {
             Resolved::Global(g) => {
                 let h = self.hint(hint);
                 self.note_global(g, false);
+                if !self.operand_only && self.kind != FnKind::Check {
+                    if let Some(u) = self.sh.usage.get_mut(g as usize) {
+                        u.escapes = true;
+                    }
+                }
                 self.emit(Instr::LoadGlobal(g, h), span);
             }
             Resolved::Builtin(b) => self.emit_const(Const::Builtin(b), span),

@@ -174,6 +174,7 @@ pub fn compile_ast(
             name: name.clone(),
             kind: classify::classify(u, sh.start_point),
             atomic: false,
+            confined: !u.escapes,
         })
         .collect();
     for (name, span) in &options.atomic {

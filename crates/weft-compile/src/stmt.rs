@@ -254,7 +254,7 @@ impl<'a> FnCompiler<'a, '_> {
     /// subscript loads are check reads.
     pub(crate) fn test(&mut self, e: &'a Expr) -> R<()> {
         let saved = std::mem::replace(&mut self.check_hint, true);
-        let res = self.expr(e);
+        let res = self.container_operand(e);
         self.check_hint = saved;
         res
     }
@@ -294,7 +294,7 @@ impl<'a> FnCompiler<'a, '_> {
                 if matches!(index.kind, ExprKind::Slice { .. }) {
                     return Err(self.err(index.span, "slice assignment is not supported"));
                 }
-                self.expr(value)?;
+                self.container_operand(value)?;
                 self.expr(index)?;
                 self.emit(Instr::StoreSubscript(hint.unwrap_or_default()), span);
                 Ok(())
@@ -337,7 +337,7 @@ impl<'a> FnCompiler<'a, '_> {
                 if matches!(index.kind, ExprKind::Slice { .. }) {
                     return Err(self.err(index.span, "deleting slices is not supported"));
                 }
-                self.expr(value)?;
+                self.container_operand(value)?;
                 self.expr(index)?;
                 self.emit(Instr::DeleteSubscript, span);
                 Ok(())
@@ -372,7 +372,7 @@ impl<'a> FnCompiler<'a, '_> {
                 if matches!(index.kind, ExprKind::Slice { .. }) {
                     return Err(self.err(index.span, "slice assignment is not supported"));
                 }
-                self.expr(container)?;
+                self.container_operand(container)?;
                 self.expr(index)?;
                 self.emit(Instr::Dup2, span);
                 self.emit(Instr::Subscript(AccessHint::Update), span);

@@ -116,3 +116,69 @@ fn globals_created_only_by_functions() {
     let f = dis_fn(&p, "f");
     assert_eq!(f[1], "StoreGlobal made Plain");
 }
+
+fn confined(p: &Program, name: &str) -> bool {
+    p.globals
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no global {name}"))
+        .confined
+}
+
+/// A global whose value threads use only as the container of an operation
+/// that does not keep it is confined; any other use of its value lets the
+/// container escape (into a variable, an argument, another container, an
+/// iterator), and `final` checks do not count.
+#[test]
+fn confined_globals_are_used_only_as_container_operands() {
+    let uses = [
+        "items.append(1)",
+        "items[0] = 1",
+        "items[0] += 1",
+        "del items[0]",
+        "x = items[0]",
+        "x = len(items)",
+        "x = 1 in items",
+        "x = items == []",
+        "x = not items",
+        "if items:\n        pass",
+        "while not items:\n        break",
+        "assert items",
+    ];
+    for u in uses {
+        let src = format!("items = [0]\ndef work():\n    {u}\n");
+        let p = compile(&src);
+        assert!(confined(&p, "items"), "{u}");
+    }
+    let escapes = [
+        "x = items",
+        "print(items)",
+        "x = [items]",
+        "x = (items, 1)",
+        "for x in items:\n        pass",
+        "x = items or []",
+        "x = items + [1]",
+        "x = list(items)",
+        "return items",
+    ];
+    for u in escapes {
+        let src = format!("items = [0]\ndef work():\n    {u}\n");
+        let p = compile(&src);
+        assert!(!confined(&p, "items"), "{u}");
+    }
+    // Module code is a thread's code too; checks are not.
+    let p = compile(
+        "import threading\nitems = []\nthreading.Thread(target=print, args=(items,)).start()\n",
+    );
+    assert!(!confined(&p, "items"));
+    let check = "items == [0, 1] and list(items)";
+    let file = weft_diag::SourceFile::new("s.yaml", format!("final:\n  - {check}\n"));
+    let mut options = weft_compile::Options::none(file.clone());
+    options
+        .finals
+        .push(weft_diag::Embedded::new(file, check.to_string(), vec![11]));
+    let src = "items = [0]\ndef work():\n    items.append(1)\n";
+    let p = weft_compile::compile(&weft_diag::Embedded::detached("t.py", src), &options)
+        .expect("compiles");
+    assert!(confined(&p, "items"));
+}

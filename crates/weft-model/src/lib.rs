@@ -57,6 +57,13 @@ pub struct GlobalInfo {
     /// Excluded from race reports (`atomic:` in the scenario); its accesses
     /// order like a `volatile`: a read is ordered after the write it reads.
     pub atomic: bool,
+    /// Threads' code uses its value only as the container of an operation
+    /// that does not keep it: `g[k]`, `g[k] = v`, `del g[k]`, `g.m(...)`,
+    /// `len(g)`, a comparison (`x in g`), a truth test. So a container bound
+    /// to it is reached only through the global, within the statement that
+    /// names it (the partial-order reduction's lock-guard reasoning relies
+    /// on it).
+    pub confined: bool,
 }
 
 /// What the compiler proved about a module global. It decides whether an

@@ -107,6 +107,9 @@ pub struct Reducer {
     /// Per function and pc, the guards around every access of each global
     /// from there on ([`flow::guards_from`]).
     guards_from: Vec<Vec<Vec<(GlobalId, u64)>>>,
+    /// Globals whose value threads use only as a container operand
+    /// ([`weft_model::GlobalInfo::confined`]).
+    confined: Vec<GlobalId>,
     /// The program calls `Thread.run()`, which runs a thread's target in
     /// the caller: a started thread's target stays reachable code.
     runs_targets: bool,
@@ -174,6 +177,9 @@ impl Reducer {
             false => flow::with_globals(prog),
         };
         Reducer {
+            confined: (0..prog.globals.len() as GlobalId)
+                .filter(|&g| prog.globals[g as usize].confined)
+                .collect(),
             guards_from: match guards.is_empty() {
                 true => Vec::new(),
                 false => prog
@@ -545,21 +551,48 @@ impl Reducer {
             live.iter().map(|_| std::cell::OnceCell::new()).collect();
         let state: &State = s;
         let locks = std::cell::OnceCell::new();
+        let owners = std::cell::OnceCell::new();
         let dead = |loc: &Loc, a: &Access| {
             live.iter().zip(&reaches).all(|(&(t, bit), reach)| {
                 if t == a.tid || a.knowers & bit != 0 {
                     return true;
                 }
                 let r = reach.get_or_init(|| self.reach(state, t, true));
+                let owner = |o: &ObjId| {
+                    let owners = owners.get_or_init(|| self.confined_owners(state));
+                    owners.iter().find(|(x, _)| x == o).map(|&(_, g)| g)
+                };
                 if !r.may_touch(loc) {
-                    return true;
+                    // A global stays where it is. A container can move: a
+                    // thread that reaches it may store it where `t` will
+                    // look, unless it is reached only through a confined
+                    // global (which `t` does not name) or by no live
+                    // thread at all.
+                    return match loc {
+                        Loc::Global(_) => true,
+                        Loc::Elem(o, _) | Loc::Shape(o) => {
+                            owner(o).is_some()
+                                || !live.iter().zip(&reaches).any(|(&(u, _), reach)| {
+                                    reach
+                                        .get_or_init(|| self.reach(state, u, true))
+                                        .may_touch(loc)
+                                })
+                        }
+                    };
                 }
                 // `t` touches the global only inside `with G:`, and G's lock
-                // will have learnt of `a` by the time `t` can take it.
-                let Loc::Global(g) = loc else {
-                    return false;
+                // will have learnt of `a` by the time `t` can take it. So
+                // for a container that `t` can only reach through one
+                // confined global: `t` names the global in the statement
+                // that touches the container, inside the same `with`.
+                let g = match loc {
+                    Loc::Global(g) => *g,
+                    Loc::Elem(o, _) | Loc::Shape(o) => match owner(o) {
+                        Some(g) if !frames_refer(state, t, *o) => g,
+                        _ => return false,
+                    },
                 };
-                let guards = r.guards_of(*g);
+                let guards = r.guards_of(g);
                 guards != 0
                     && locks
                         .get_or_init(|| self.guard_locks(state, &live, &reaches))
@@ -629,6 +662,75 @@ impl Reducer {
             })
             .collect()
     }
+}
+
+impl Reducer {
+    /// Containers bound to a confined global that no other global and no
+    /// object refers to, with that global: such a container is reached only
+    /// by naming the global, within one statement (threads' frames hold it
+    /// only between the global's load and the operation; the caller checks
+    /// the frames of the thread it asks about).
+    fn confined_owners(&self, s: &State) -> Vec<(ObjId, GlobalId)> {
+        let mut owners: Vec<(ObjId, GlobalId)> = self
+            .confined
+            .iter()
+            .filter_map(|&g| match s.globals[g as usize] {
+                Value::Obj(o) if matches!(s.obj(o), Object::List(_) | Object::Dict(_)) => {
+                    Some((o, g))
+                }
+                _ => None,
+            })
+            .collect();
+        if owners.is_empty() {
+            return owners;
+        }
+        // Count every reference; an owned container has exactly one.
+        let mut refs = vec![0u32; owners.len()];
+        let mut see = |v: &Value| count_refs(v, &owners, &mut refs);
+        s.globals.iter().for_each(&mut see);
+        for h in s.heap.iter() {
+            for_each_child(&h.obj, true, &mut see);
+        }
+        let mut i = 0;
+        owners.retain(|_| {
+            i += 1;
+            refs[i - 1] == 1
+        });
+        owners
+    }
+}
+
+/// Count references to the objects of `owners` in `v` (tuples included).
+fn count_refs(v: &Value, owners: &[(ObjId, GlobalId)], refs: &mut [u32]) {
+    match v {
+        Value::Obj(id) => {
+            if let Some(i) = owners.iter().position(|(o, _)| o == id) {
+                refs[i] += 1;
+            }
+        }
+        Value::Tuple(items) | Value::SeqIter(items, _) => {
+            items.iter().for_each(|v| count_refs(v, owners, refs))
+        }
+        _ => {}
+    }
+}
+
+/// Some frame of `tid` holds `obj` (directly or in a tuple).
+fn frames_refer(s: &State, tid: Tid, obj: ObjId) -> bool {
+    fn holds(v: &Value, obj: ObjId) -> bool {
+        match v {
+            Value::Obj(id) => *id == obj,
+            Value::Tuple(items) | Value::SeqIter(items, _) => items.iter().any(|v| holds(v, obj)),
+            _ => false,
+        }
+    }
+    s.threads[tid as usize].frames.iter().any(|f| {
+        f.locals
+            .iter()
+            .chain(&f.stack)
+            .chain(&f.handling)
+            .any(|v| holds(v, obj))
+    })
 }
 
 impl Reach {
