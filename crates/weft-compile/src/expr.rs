@@ -10,7 +10,7 @@ use weft_syntax::ast::{
     self, BoolOp, Comprehension, Expr, ExprKind, FStringPart, Keyword, UnaryOp,
 };
 
-use crate::func::{FnCompiler, Resolved, R};
+use crate::func::{FnCompiler, FnKind, Resolved, R};
 use crate::names;
 use crate::scope::target_names;
 use crate::signature;
@@ -60,6 +60,23 @@ fn count(n: usize) -> Option<u32> {
 }
 
 impl<'a> FnCompiler<'a, '_> {
+    /// `e` builds a new list or dict that nothing else refers to.
+    pub(crate) fn is_fresh_container(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::List(_) | ExprKind::Dict(_) | ExprKind::ListComp { .. } => true,
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Name(n) => matches!(
+                    self.resolve(n, func.span),
+                    Ok(Resolved::Builtin(m::Builtin::Fn(
+                        m::BuiltinFn::List | m::BuiltinFn::Dict
+                    )))
+                ),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Push the value of `e`, an operand that the instruction consuming it
     /// does not keep (a subscript's container, a method call's receiver,
     /// `len()`'s argument, a comparison operand, a truth test): a global
@@ -307,6 +324,9 @@ impl<'a> FnCompiler<'a, '_> {
             .ok_or_else(|| self.err(e.span, "too many arguments"))?;
         let mut method = None;
         self.check_arguments(e, func, args, keywords)?;
+        if self.kind != FnKind::Check && self.calls_dynamically(func)? {
+            self.dynamic_calls = true;
+        }
         match &func.kind {
             ExprKind::Attribute { value, attr } => match self.module_attr(value, attr)? {
                 Some(b) => self.emit_const(m::Const::Builtin(b), func.span),
@@ -366,6 +386,33 @@ impl<'a> FnCompiler<'a, '_> {
         };
         self.emit(instr, e.span);
         Ok(())
+    }
+
+    /// Calling `func` may run code that came from data, or hand a thread
+    /// over ([`weft_model::Function::dynamic_calls`]).
+    fn calls_dynamically(&self, func: &'a Expr) -> R<bool> {
+        let in_function = self.kind == FnKind::Function;
+        let thread_ctor = |b: m::Builtin| {
+            in_function && matches!(b, m::Builtin::Threading(m::ThreadingName::Thread))
+        };
+        Ok(match &func.kind {
+            ExprKind::Attribute { value, attr } => match self.module_attr(value, attr)? {
+                Some(b) => thread_ctor(b),
+                None => {
+                    in_function
+                        && matches!(
+                            Method::from_name(&attr.name),
+                            Some(Method::Start | Method::Run)
+                        )
+                }
+            },
+            ExprKind::Name(n) => match self.resolve(n, func.span)? {
+                Resolved::Builtin(b) => thread_ctor(b),
+                Resolved::Global(_) => self.known_function(func).is_none(),
+                _ => true,
+            },
+            _ => true,
+        })
     }
 
     /// The user function a name certainly calls.

@@ -157,6 +157,12 @@ pub(crate) struct FnCompiler<'a, 's> {
     /// The name being compiled is a container operand that does not keep
     /// the value ([`FnCompiler::container_operand`]).
     pub(crate) operand_only: bool,
+    /// The value being stored is a container just built (`[]`, `{}`, a
+    /// comprehension, `list(...)`, `dict(...)`): storing it into a global
+    /// does not make that global's container reachable otherwise.
+    pub(crate) fresh_store: bool,
+    /// [`weft_model::Function::dynamic_calls`].
+    pub(crate) dynamic_calls: bool,
     /// Module code: loops (and comprehensions) around the current point.
     pub loop_depth: u32,
     /// Module code: where a store compiled now happens (for classification).
@@ -190,6 +196,8 @@ impl<'a, 's> FnCompiler<'a, 's> {
             blocks: Vec::new(),
             check_hint: false,
             operand_only: false,
+            fresh_store: false,
+            dynamic_calls: false,
             loop_depth: 0,
             store_pos: 0,
             comp_count: 0,
@@ -346,6 +354,13 @@ impl<'a, 's> FnCompiler<'a, 's> {
             Ok(id) => self.emit(Instr::StoreLocal(id), span),
             Err(g) => {
                 self.note_global(g, true);
+                // A global bound to a container that a local (or anything
+                // else) may also hold is not confined.
+                if !self.fresh_store && self.kind != FnKind::Check {
+                    if let Some(u) = self.sh.usage.get_mut(g as usize) {
+                        u.escapes = true;
+                    }
+                }
                 let h = hint.unwrap_or_default();
                 self.emit(Instr::StoreGlobal(g, h), span);
             }

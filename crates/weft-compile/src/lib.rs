@@ -237,6 +237,7 @@ pub fn compile_ast(
 fn finish(fc: FnCompiler<'_, '_>, name: String, params: Vec<Param>, span: Span) -> R<Function> {
     let src = fc.src;
     let local_names = fc.local_names;
+    let dynamic_calls = fc.dynamic_calls;
     let (code, spans, handlers) = fc.em.finish(src, span)?;
     Ok(Function {
         name,
@@ -245,6 +246,7 @@ fn finish(fc: FnCompiler<'_, '_>, name: String, params: Vec<Param>, span: Span) 
         code,
         spans,
         handlers,
+        dynamic_calls,
     })
 }
 

@@ -80,11 +80,15 @@ impl<'a> FnCompiler<'a, '_> {
             }
             StmtKind::Assign { targets, value } => {
                 self.expr(value)?;
+                // `g = []`: the global gets a container nothing else holds.
+                self.fresh_store = targets.len() == 1 && self.is_fresh_container(value);
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {
                         self.emit(Instr::Dup, span);
                     }
-                    self.store_target(t, span, None)?;
+                    let stored = self.store_target(t, span, None);
+                    self.fresh_store = false;
+                    stored?;
                 }
             }
             StmtKind::AugAssign { target, op, value } => {

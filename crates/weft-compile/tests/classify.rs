@@ -182,3 +182,71 @@ fn confined_globals_are_used_only_as_container_operands() {
         .expect("compiles");
     assert!(confined(&p, "items"));
 }
+
+/// A global rebound to a container something else may hold is not confined;
+/// one rebound to a container just built still is.
+#[test]
+fn confined_globals_are_bound_only_to_new_containers() {
+    let fresh = [
+        "items = []",
+        "items = {}",
+        "items = [x for x in range(2)]",
+        "items = list(range(2))",
+    ];
+    for st in fresh {
+        let p = compile(&format!(
+            "items = [0]\ndef work():\n    global items\n    {st}\n    items.append(1)\n"
+        ));
+        assert!(confined(&p, "items"), "{st}");
+    }
+    let aliased = [
+        "mine = []\n    items = mine",
+        "items = other = []",
+        "for items in [[1]]:\n        pass",
+    ];
+    for st in aliased {
+        let p = compile(&format!(
+            "items = [0]\ndef work():\n    global items\n    {st}\n"
+        ));
+        assert!(!confined(&p, "items"), "{st}");
+    }
+}
+
+fn dynamic(p: &Program, func: &str) -> bool {
+    p.functions[func_id(p, func) as usize].dynamic_calls
+}
+
+/// A function that may run code it got from data, or hand a thread over,
+/// is marked: the reduction cannot read what its thread will touch off
+/// what the thread reaches now.
+#[test]
+fn functions_that_may_run_code_from_data_are_marked() {
+    let header = "import threading\nq = []\ndef helper():\n    pass\n";
+    let dynamic_bodies = [
+        "f = q[0]\n    f()",
+        "q[0]()",
+        "threading.Thread(target=helper).start()",
+        "t = threading.Thread(target=helper)",
+    ];
+    for body in dynamic_bodies {
+        let p = compile(&format!("{header}def work():\n    {body}\n"));
+        assert!(dynamic(&p, "work"), "{body}");
+    }
+    let static_bodies = [
+        "helper()",
+        "print(len(q))",
+        "q.append(1)",
+        "x = threading.Lock()",
+    ];
+    for body in static_bodies {
+        let p = compile(&format!("{header}def work():\n    {body}\n"));
+        assert!(!dynamic(&p, "work"), "{body}");
+    }
+    // Main starting threads it created is not; calling a rebindable global is.
+    let p = compile(&format!(
+        "{header}threading.Thread(target=helper).start()\n"
+    ));
+    assert!(!p.functions.iter().any(|f| f.dynamic_calls));
+    let p = compile(&format!("{header}helper = q\nhelper()\n"));
+    assert!(p.functions.iter().any(|f| f.dynamic_calls));
+}

@@ -116,6 +116,13 @@ pub struct Function {
     /// Exception handlers, innermost first: the first entry whose range
     /// covers the faulting pc wins.
     pub handlers: Vec<Handler>,
+    /// It may run code it got from data: it calls something other than a
+    /// builtin, a method or a module-level function bound only by its
+    /// `def` (a local, a container element, a rebindable global), or, in a
+    /// function, creates or starts a thread (whose `Thread` object other
+    /// threads may hand over). What such a thread will run cannot be read
+    /// off what it reaches now.
+    pub dynamic_calls: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -110,6 +110,10 @@ pub struct Reducer {
     /// Globals whose value threads use only as a container operand
     /// ([`weft_model::GlobalInfo::confined`]).
     confined: Vec<GlobalId>,
+    /// Some function may run code it got from data
+    /// ([`weft_model::Function::dynamic_calls`]): what a thread can touch
+    /// is then not read off what it reaches now.
+    code_moves: bool,
     /// The program calls `Thread.run()`, which runs a thread's target in
     /// the caller: a started thread's target stays reachable code.
     runs_targets: bool,
@@ -177,6 +181,7 @@ impl Reducer {
             false => flow::with_globals(prog),
         };
         Reducer {
+            code_moves: prog.functions.iter().any(|f| f.dynamic_calls),
             confined: (0..prog.globals.len() as GlobalId)
                 .filter(|&g| prog.globals[g as usize].confined)
                 .collect(),
@@ -557,6 +562,18 @@ impl Reducer {
                 if t == a.tid || a.knowers & bit != 0 {
                     return true;
                 }
+                let anyone_touches = || {
+                    live.iter().zip(&reaches).any(|(&(u, _), reach)| {
+                        reach
+                            .get_or_init(|| self.reach(state, u, true))
+                            .may_touch(loc)
+                    })
+                };
+                if self.code_moves {
+                    // Code can be handed to `t`: only a location no live
+                    // thread can reach is out of its reach for good.
+                    return !anyone_touches();
+                }
                 let r = reach.get_or_init(|| self.reach(state, t, true));
                 let owner = |o: &ObjId| {
                     let owners = owners.get_or_init(|| self.confined_owners(state));
@@ -570,14 +587,7 @@ impl Reducer {
                     // thread at all.
                     return match loc {
                         Loc::Global(_) => true,
-                        Loc::Elem(o, _) | Loc::Shape(o) => {
-                            owner(o).is_some()
-                                || !live.iter().zip(&reaches).any(|(&(u, _), reach)| {
-                                    reach
-                                        .get_or_init(|| self.reach(state, u, true))
-                                        .may_touch(loc)
-                                })
-                        }
+                        Loc::Elem(o, _) | Loc::Shape(o) => owner(o).is_some() || !anyone_touches(),
                     };
                 }
                 // `t` touches the global only inside `with G:`, and G's lock
