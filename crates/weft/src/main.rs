@@ -150,7 +150,7 @@ struct LimitArgs {
     /// docs/semantics.md). The verdict is the same, only slower.
     #[arg(long)]
     no_reduction: bool,
-    /// Turn off the partial-order reduction only.
+    /// Turn off the partial-order reduction and the forgetting of race records that goes with it (symmetry stays on).
     #[arg(long)]
     no_por: bool,
     /// Turn off symmetry reduction only (identical threads stored up to
