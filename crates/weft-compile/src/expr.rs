@@ -324,7 +324,7 @@ impl<'a> FnCompiler<'a, '_> {
             .ok_or_else(|| self.err(e.span, "too many arguments"))?;
         let mut method = None;
         self.check_arguments(e, func, args, keywords)?;
-        if self.kind != FnKind::Check && self.calls_dynamically(func)? {
+        if self.kind != FnKind::Check && self.calls_dynamically(func, args, keywords)? {
             self.dynamic_calls = true;
         }
         match &func.kind {
@@ -389,22 +389,38 @@ impl<'a> FnCompiler<'a, '_> {
     }
 
     /// Calling `func` may run code that came from data, or hand a thread
-    /// over ([`weft_model::Function::dynamic_calls`]).
-    fn calls_dynamically(&self, func: &'a Expr) -> R<bool> {
+    /// over ([`weft_model::Function::dynamic_calls`]). User code runs
+    /// through a call, a thread's target and `Condition.wait_for`'s
+    /// predicate; each is static only when it names a `def` directly.
+    fn calls_dynamically(
+        &self,
+        func: &'a Expr,
+        args: &'a [Expr],
+        keywords: &'a [Keyword],
+    ) -> R<bool> {
         let in_function = self.kind == FnKind::Function;
+        // The argument at `pos` or named `name` is not a known `def`.
+        let code_arg = |pos: usize, name: &str| {
+            let arg = args.get(pos).or_else(|| {
+                keywords
+                    .iter()
+                    .find(|k| k.name.name == name)
+                    .map(|k| &k.value)
+            });
+            arg.is_some_and(|a| self.known_function(a).is_none())
+        };
         let thread_ctor = |b: m::Builtin| {
-            in_function && matches!(b, m::Builtin::Threading(m::ThreadingName::Thread))
+            matches!(b, m::Builtin::Threading(m::ThreadingName::Thread))
+                && (in_function || code_arg(1, "target"))
         };
         Ok(match &func.kind {
             ExprKind::Attribute { value, attr } => match self.module_attr(value, attr)? {
                 Some(b) => thread_ctor(b),
-                None => {
-                    in_function
-                        && matches!(
-                            Method::from_name(&attr.name),
-                            Some(Method::Start | Method::Run)
-                        )
-                }
+                None => match Method::from_name(&attr.name) {
+                    Some(Method::Start | Method::Run) => in_function,
+                    Some(Method::WaitFor) => code_arg(0, "predicate"),
+                    _ => false,
+                },
             },
             ExprKind::Name(n) => match self.resolve(n, func.span)? {
                 Resolved::Builtin(b) => thread_ctor(b),

@@ -81,7 +81,8 @@ impl<'a> FnCompiler<'a, '_> {
             StmtKind::Assign { targets, value } => {
                 self.expr(value)?;
                 // `g = []`: the global gets a container nothing else holds.
-                self.fresh_store = targets.len() == 1 && self.is_fresh_container(value);
+                self.fresh_store = matches!(targets.as_slice(), [t] if matches!(t.kind, ExprKind::Name(_)))
+                    && self.is_fresh_container(value);
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {
                         self.emit(Instr::Dup, span);

@@ -203,6 +203,9 @@ fn confined_globals_are_bound_only_to_new_containers() {
         "mine = []\n    items = mine",
         "items = other = []",
         "for items in [[1]]:\n        pass",
+        "mine = []\n    items, = [mine]",
+        "mine = []\n    [items] = [mine]",
+        "mine = []\n    items, other = [mine, 0]",
     ];
     for st in aliased {
         let p = compile(&format!(
@@ -225,6 +228,8 @@ fn functions_that_may_run_code_from_data_are_marked() {
     let dynamic_bodies = [
         "f = q[0]\n    f()",
         "q[0]()",
+        "c = threading.Condition()\n    with c:\n        c.wait_for(q[0])",
+        "c = threading.Condition()\n    with c:\n        c.wait_for(predicate=q[0])",
         "threading.Thread(target=helper).start()",
         "t = threading.Thread(target=helper)",
     ];
@@ -237,6 +242,7 @@ fn functions_that_may_run_code_from_data_are_marked() {
         "print(len(q))",
         "q.append(1)",
         "x = threading.Lock()",
+        "c = threading.Condition()\n    with c:\n        c.wait_for(helper)",
     ];
     for body in static_bodies {
         let p = compile(&format!("{header}def work():\n    {body}\n"));
@@ -247,6 +253,8 @@ fn functions_that_may_run_code_from_data_are_marked() {
         "{header}threading.Thread(target=helper).start()\n"
     ));
     assert!(!p.functions.iter().any(|f| f.dynamic_calls));
+    let p = compile(&format!("{header}threading.Thread(target=q[0]).start()\n"));
+    assert!(p.functions.iter().any(|f| f.dynamic_calls));
     let p = compile(&format!("{header}helper = q\nhelper()\n"));
     assert!(p.functions.iter().any(|f| f.dynamic_calls));
 }

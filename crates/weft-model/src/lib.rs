@@ -118,10 +118,11 @@ pub struct Function {
     pub handlers: Vec<Handler>,
     /// It may run code it got from data: it calls something other than a
     /// builtin, a method or a module-level function bound only by its
-    /// `def` (a local, a container element, a rebindable global), or, in a
-    /// function, creates or starts a thread (whose `Thread` object other
-    /// threads may hand over). What such a thread will run cannot be read
-    /// off what it reaches now.
+    /// `def` (a local, a container element, a rebindable global), passes
+    /// such a value as a thread's target or as `wait_for`'s predicate, or,
+    /// in a function, creates or starts a thread (whose `Thread` object
+    /// other threads may hand over). What such a thread will run cannot be
+    /// read off what it reaches now.
     pub dynamic_calls: bool,
 }
 

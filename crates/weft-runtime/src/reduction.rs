@@ -676,10 +676,11 @@ impl Reducer {
 
 impl Reducer {
     /// Containers bound to a confined global that no other global and no
-    /// object refers to, with that global: such a container is reached only
-    /// by naming the global, within one statement (threads' frames hold it
-    /// only between the global's load and the operation; the caller checks
-    /// the frames of the thread it asks about).
+    /// object refers to, with that global: a thread reaches such a container
+    /// only by naming the global. A frame may hold it on its operand stack
+    /// from that load until the operation (across a call, say, in
+    /// `items[f()] = v`) but can never store it anywhere; the caller checks
+    /// the frames of the thread it asks about.
     fn confined_owners(&self, s: &State) -> Vec<(ObjId, GlobalId)> {
         let mut owners: Vec<(ObjId, GlobalId)> = self
             .confined
