@@ -64,16 +64,22 @@ impl<'a> FnCompiler<'a, '_> {
     pub(crate) fn is_fresh_container(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::List(_) | ExprKind::Dict(_) | ExprKind::ListComp { .. } => true,
-            ExprKind::Call { func, .. } => match &func.kind {
-                ExprKind::Name(n) => matches!(
-                    self.resolve(n, func.span),
-                    Ok(Resolved::Builtin(m::Builtin::Fn(
-                        m::BuiltinFn::List | m::BuiltinFn::Dict
-                    )))
-                ),
-                _ => false,
-            },
+            ExprKind::Call { func, .. } => matches!(
+                self.builtin_named(func),
+                Some(m::Builtin::Fn(m::BuiltinFn::List | m::BuiltinFn::Dict))
+            ),
             _ => false,
+        }
+    }
+
+    /// The builtin a bare name stands for (not shadowed), if any.
+    fn builtin_named(&self, e: &Expr) -> Option<m::Builtin> {
+        let ExprKind::Name(n) = &e.kind else {
+            return None;
+        };
+        match self.resolve(n, e.span) {
+            Ok(Resolved::Builtin(b)) => Some(b),
+            _ => None,
         }
     }
 
@@ -356,13 +362,7 @@ impl<'a> FnCompiler<'a, '_> {
                 self.expr(func)?;
             }
         }
-        let is_len = match &func.kind {
-            ExprKind::Name(n) => matches!(
-                self.resolve(n, func.span)?,
-                Resolved::Builtin(m::Builtin::Fn(m::BuiltinFn::Len))
-            ),
-            _ => false,
-        };
+        let is_len = self.builtin_named(func) == Some(m::Builtin::Fn(m::BuiltinFn::Len));
         match args {
             [only] if is_len && keywords.is_empty() => self.container_operand(only)?,
             _ => args.iter().try_for_each(|a| self.expr(a))?,

@@ -711,37 +711,36 @@ impl Reducer {
     }
 }
 
-/// Count references to the objects of `owners` in `v` (tuples included).
-fn count_refs(v: &Value, owners: &[(ObjId, GlobalId)], refs: &mut [u32]) {
+/// Every object a value refers to itself, looking into tuples and
+/// iteration snapshots (not into the objects).
+pub(crate) fn objects_in(v: &Value, f: &mut impl FnMut(ObjId)) {
     match v {
-        Value::Obj(id) => {
-            if let Some(i) = owners.iter().position(|(o, _)| o == id) {
-                refs[i] += 1;
-            }
-        }
+        Value::Obj(id) => f(*id),
         Value::Tuple(items) | Value::SeqIter(items, _) => {
-            items.iter().for_each(|v| count_refs(v, owners, refs))
+            items.iter().for_each(|v| objects_in(v, f))
         }
         _ => {}
     }
 }
 
+/// Count references to the objects of `owners` in `v`.
+fn count_refs(v: &Value, owners: &[(ObjId, GlobalId)], refs: &mut [u32]) {
+    objects_in(v, &mut |id| {
+        if let Some(i) = owners.iter().position(|&(o, _)| o == id) {
+            refs[i] += 1;
+        }
+    });
+}
+
 /// Some frame of `tid` holds `obj` (directly or in a tuple).
 fn frames_refer(s: &State, tid: Tid, obj: ObjId) -> bool {
-    fn holds(v: &Value, obj: ObjId) -> bool {
-        match v {
-            Value::Obj(id) => *id == obj,
-            Value::Tuple(items) | Value::SeqIter(items, _) => items.iter().any(|v| holds(v, obj)),
-            _ => false,
+    let mut held = false;
+    for f in &s.threads[tid as usize].frames {
+        for v in f.locals.iter().chain(&f.stack).chain(&f.handling) {
+            objects_in(v, &mut |id| held |= id == obj);
         }
     }
-    s.threads[tid as usize].frames.iter().any(|f| {
-        f.locals
-            .iter()
-            .chain(&f.stack)
-            .chain(&f.handling)
-            .any(|v| holds(v, obj))
-    })
+    held
 }
 
 impl Reach {

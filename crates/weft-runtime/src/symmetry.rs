@@ -144,13 +144,11 @@ fn referenced(s: &State, objs: &[ObjId]) -> Vec<ObjId> {
 }
 
 fn visit(v: &Value, objs: &[ObjId], found: &mut Vec<ObjId>) {
-    match v {
-        Value::Obj(id) if objs.contains(id) && !found.contains(id) => found.push(*id),
-        Value::Tuple(items) | Value::SeqIter(items, _) => {
-            items.iter().for_each(|v| visit(v, objs, found))
+    crate::reduction::objects_in(v, &mut |id| {
+        if objs.contains(&id) && !found.contains(&id) {
+            found.push(id);
         }
-        _ => {}
-    }
+    });
 }
 
 /// What `tid` is doing, as far as it can be said without naming other
