@@ -41,13 +41,19 @@
 //! end under it), past 63 race-tracking agents (shared agents couple
 //! unrelated objects), and for programs that read barrier or thread
 //! attributes or assign thread attributes outside a step.
+//!
+//! The same reach also decides which race-tracking records can be
+//! forgotten ([`forget`]).
 
 mod flow;
+mod forget;
+
+pub(crate) use forget::objects_in;
 
 use weft_model::{Attr, Builtin, FuncId, GlobalId, GlobalKind, Instr, Method, Program};
 
 use crate::machine::Machine;
-use crate::race::{Access, Loc};
+use crate::race::Loc;
 use crate::state::{Object, Pending, State};
 use crate::value::{ObjId, Tid, Value};
 
@@ -532,215 +538,6 @@ fn deep(s: &State, v: &Value, fp: &mut Footprint) {
             other => push_children_of_value(&other, &mut stack),
         }
     }
-}
-
-impl Reducer {
-    /// Forget the race-tracking records of accesses that no future access
-    /// can race with: every live thread other than the one that made the
-    /// access either already knows of it (happens after it) or can no
-    /// longer touch the location. Threads yet to start inherit what their
-    /// parent knows, and a parent's reach covers the code of the threads it
-    /// can start, so they are covered too. Two states that differ only in
-    /// such records have the same future, and now merge.
-    pub fn forget_known_accesses(&self, s: &mut State) {
-        if s.race.records.is_empty() {
-            return;
-        }
-        // A thread's reach is computed only if some access it does not
-        // know of needs it, and then once.
-        let live: Vec<(Tid, u64)> = (0..s.threads.len() as Tid)
-            .filter(|&t| !s.threads[t as usize].done)
-            .map(|t| (t, 1u64 << s.threads[t as usize].agent.min(63)))
-            .collect();
-        let reaches: Vec<std::cell::OnceCell<Reach>> =
-            live.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let state: &State = s;
-        let locks = std::cell::OnceCell::new();
-        let owners = std::cell::OnceCell::new();
-        let dead = |loc: &Loc, a: &Access| {
-            live.iter().zip(&reaches).all(|(&(t, bit), reach)| {
-                if t == a.tid || a.knowers & bit != 0 {
-                    return true;
-                }
-                let anyone_touches = || {
-                    live.iter().zip(&reaches).any(|(&(u, _), reach)| {
-                        reach
-                            .get_or_init(|| self.reach(state, u, true))
-                            .may_touch(loc)
-                    })
-                };
-                if self.code_moves {
-                    // Code can be handed to `t`: only a location no live
-                    // thread can reach is out of its reach for good.
-                    return !anyone_touches();
-                }
-                let r = reach.get_or_init(|| self.reach(state, t, true));
-                let owner = |o: &ObjId| {
-                    let owners = owners.get_or_init(|| self.confined_owners(state));
-                    owners.iter().find(|(x, _)| x == o).map(|&(_, g)| g)
-                };
-                if !r.may_touch(loc) {
-                    // A global stays where it is. A container can move: a
-                    // thread that reaches it may store it where `t` will
-                    // look, unless it is reached only through a confined
-                    // global (which `t` does not name) or by no live
-                    // thread at all.
-                    return match loc {
-                        Loc::Global(_) => true,
-                        Loc::Elem(o, _) | Loc::Shape(o) => owner(o).is_some() || !anyone_touches(),
-                    };
-                }
-                // `t` touches the global only inside `with G:`, and G's lock
-                // will have learnt of `a` by the time `t` can take it. So
-                // for a container that `t` can only reach through one
-                // confined global: `t` names the global in the statement
-                // that touches the container, inside the same `with`.
-                let g = match loc {
-                    Loc::Global(g) => *g,
-                    Loc::Elem(o, _) | Loc::Shape(o) => match owner(o) {
-                        Some(g) if !frames_refer(state, t, *o) => g,
-                        _ => return false,
-                    },
-                };
-                let guards = r.guards_of(g);
-                guards != 0
-                    && locks
-                        .get_or_init(|| self.guard_locks(state, &live, &reaches))
-                        .iter()
-                        .enumerate()
-                        .any(|(i, &k): (usize, &u64)| guards & 1 << i != 0 && a.knowers & k != 0)
-            })
-        };
-        let decisions: Vec<bool> = state
-            .race
-            .records
-            .iter()
-            .flat_map(|(l, r)| r.write.iter().chain(&r.reads).map(move |a| (l, a)))
-            .map(|(l, a)| dead(l, a))
-            .collect();
-        if !decisions.contains(&true) {
-            return;
-        }
-        // `forget` visits the accesses in the same order as above.
-        let mut next = decisions.into_iter();
-        s.race_mut()
-            .forget(|_, _| next.next().expect("one decision per access"));
-    }
-}
-
-impl Reducer {
-    /// Per guard ([`Reducer::guards`]), the agents through which its lock
-    /// learns of an access: the lock's own, and the agent of the thread
-    /// holding it now (it will release before anyone else can acquire,
-    /// and a release — `Condition.wait()`'s too — tells the lock what the
-    /// holder knows). 0 for a guard that is not bound to a Lock, an RLock
-    /// or a Condition (its lock), or that a live thread may still rebind.
-    fn guard_locks(
-        &self,
-        s: &State,
-        live: &[(Tid, u64)],
-        reaches: &[std::cell::OnceCell<Reach>],
-    ) -> Vec<u64> {
-        self.guards
-            .iter()
-            .map(|&g| {
-                let Value::Obj(id) = s.globals[g as usize] else {
-                    return 0;
-                };
-                // `with cond:` takes the condition's lock.
-                let id = match s.obj(id) {
-                    Object::Condition(c) => c.lock,
-                    _ => id,
-                };
-                let holder = match s.obj(id) {
-                    Object::Lock(l) if l.locked => l.holder,
-                    Object::Lock(_) => None,
-                    Object::RLock(r) => r.owner,
-                    _ => return 0,
-                };
-                let rebound = live.iter().zip(reaches).any(|(&(t, _), reach)| {
-                    bit(
-                        &reach.get_or_init(|| self.reach(s, t, true)).written,
-                        g as usize,
-                    )
-                });
-                let Some(agent) = s.heap[id as usize].agent.filter(|_| !rebound) else {
-                    return 0;
-                };
-                let held_by = holder.map_or(0, |h| 1u64 << s.threads[h as usize].agent.min(63));
-                (1u64 << agent) | held_by
-            })
-            .collect()
-    }
-}
-
-impl Reducer {
-    /// Containers bound to a confined global that no other global and no
-    /// object refers to, with that global: a thread reaches such a container
-    /// only by naming the global. A frame may hold it on its operand stack
-    /// from that load until the operation (across a call, say, in
-    /// `items[f()] = v`) but can never store it anywhere; the caller checks
-    /// the frames of the thread it asks about.
-    fn confined_owners(&self, s: &State) -> Vec<(ObjId, GlobalId)> {
-        let mut owners: Vec<(ObjId, GlobalId)> = self
-            .confined
-            .iter()
-            .filter_map(|&g| match s.globals[g as usize] {
-                Value::Obj(o) if matches!(s.obj(o), Object::List(_) | Object::Dict(_)) => {
-                    Some((o, g))
-                }
-                _ => None,
-            })
-            .collect();
-        if owners.is_empty() {
-            return owners;
-        }
-        // Count every reference; an owned container has exactly one.
-        let mut refs = vec![0u32; owners.len()];
-        let mut see = |v: &Value| count_refs(v, &owners, &mut refs);
-        s.globals.iter().for_each(&mut see);
-        for h in s.heap.iter() {
-            for_each_child(&h.obj, true, &mut see);
-        }
-        let mut i = 0;
-        owners.retain(|_| {
-            i += 1;
-            refs[i - 1] == 1
-        });
-        owners
-    }
-}
-
-/// Every object a value refers to itself, looking into tuples and
-/// iteration snapshots (not into the objects).
-pub(crate) fn objects_in(v: &Value, f: &mut impl FnMut(ObjId)) {
-    match v {
-        Value::Obj(id) => f(*id),
-        Value::Tuple(items) | Value::SeqIter(items, _) => {
-            items.iter().for_each(|v| objects_in(v, f))
-        }
-        _ => {}
-    }
-}
-
-/// Count references to the objects of `owners` in `v`.
-fn count_refs(v: &Value, owners: &[(ObjId, GlobalId)], refs: &mut [u32]) {
-    objects_in(v, &mut |id| {
-        if let Some(i) = owners.iter().position(|&(o, _)| o == id) {
-            refs[i] += 1;
-        }
-    });
-}
-
-/// Some frame of `tid` holds `obj` (directly or in a tuple).
-fn frames_refer(s: &State, tid: Tid, obj: ObjId) -> bool {
-    let mut held = false;
-    for f in &s.threads[tid as usize].frames {
-        for v in f.locals.iter().chain(&f.stack).chain(&f.handling) {
-            objects_in(v, &mut |id| held |= id == obj);
-        }
-    }
-    held
 }
 
 impl Reach {
