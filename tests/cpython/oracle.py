@@ -2,7 +2,7 @@
 """Run a weft scenario's program under CPython many times and dump each run.
 
     python3 tests/cpython/oracle.py SCENARIO.yaml [--runs N] [--timeout SECS]
-        [--yield-prob P] [--jobs J] [--seed S]
+        [--yield-prob P] [--jobs J] [--seed S] [--unordered NAME ...]
 
 The machine-readable sibling of run_scenario.py (whose YAML reader it
 reuses), for the CPython oracle in crates/weft-oracle. Each run is a fresh
@@ -21,6 +21,8 @@ where each RUN is one of
 non-daemon threads are joined, as CPython does at exit), leaving out
 modules, functions, classes and dunder names; `exceptions` holds the type
 names (__name__) of the uncaught exceptions of every thread, main included.
+A dict bound to an --unordered global is dumped with its entries sorted by
+repr(key), as weft shows a dict whose insertion order no code can see.
 """
 
 import argparse
@@ -41,6 +43,7 @@ random.seed(cfg["seed"])
 sys.setswitchinterval(1e-6)
 FILENAME = "<scenario>"
 P = cfg["yield_prob"]
+UNORDERED = set(cfg.get("unordered", []))
 G = {"__name__": "__main__", "__file__": FILENAME}
 exceptions = []
 _sleep = time.sleep
@@ -118,7 +121,12 @@ for name, value in list(G.items()):
     if name.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type)):
         continue
     try:
-        out[name] = repr(value)
+        if name in UNORDERED and type(value) is dict:
+            # weft keeps no insertion order for this dict: compare entries.
+            entries = sorted((repr(k), repr(v)) for k, v in value.items())
+            out[name] = "{" + ", ".join(k + ": " + v for k, v in entries) + "}"
+        else:
+            out[name] = repr(value)
     except Exception:
         out[name] = "<unrepresentable>"
 sys.stdout.write("RESULT " + json.dumps({"globals": out, "exceptions": exceptions}) + "\n")
@@ -164,10 +172,13 @@ def main(argv=None):
     ap.add_argument("--yield-prob", type=float, default=0.3)
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1) * 4)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--unordered", action="append", default=[], metavar="NAME",
+                    help="a global whose dict is dumped with its entries sorted by repr(key)")
     args = ap.parse_args(argv)
     program = load_program(args.scenario)
     rng = random.Random(args.seed)
-    cfgs = [{"program": program, "yield_prob": args.yield_prob, "seed": rng.randrange(1 << 30)}
+    cfgs = [{"program": program, "yield_prob": args.yield_prob, "seed": rng.randrange(1 << 30),
+             "unordered": args.unordered}
             for _ in range(args.runs)]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         runs = list(ex.map(lambda c: run_once(c, args.timeout), cfgs))

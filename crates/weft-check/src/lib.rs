@@ -359,6 +359,7 @@ pub fn explore_program<'p>(
                 symmetry: symmetry && !strict,
                 // Without the partial-order reduction it changes nothing.
                 ends_visible: strict || !por,
+                canonical_dict_order: default_engine && !options.no_reduction,
             },
         )
     };

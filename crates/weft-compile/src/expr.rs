@@ -83,6 +83,19 @@ impl<'a> FnCompiler<'a, '_> {
         }
     }
 
+    /// A dict bound to the global `e` names (if it names one) may show its
+    /// insertion order ([`weft_model::GlobalInfo::unordered`]).
+    fn note_order_seen(&mut self, e: &Expr) {
+        let ExprKind::Name(n) = &e.kind else {
+            return;
+        };
+        if let Ok(Resolved::Global(g)) = self.resolve(n, e.span) {
+            if let Some(u) = self.sh.usage.get_mut(g as usize) {
+                u.order_seen = true;
+            }
+        }
+    }
+
     /// Push the value of `e`, an operand that the instruction consuming it
     /// does not keep (a subscript's container, a method call's receiver,
     /// `len()`'s argument, a comparison operand, a truth test): a global
@@ -344,6 +357,12 @@ impl<'a> FnCompiler<'a, '_> {
                         ));
                     };
                     self.container_operand(value)?;
+                    if matches!(
+                        meth,
+                        Method::Keys | Method::Values | Method::Items | Method::Copy
+                    ) {
+                        self.note_order_seen(value);
+                    }
                     if matches!(meth, Method::Start | Method::Run) {
                         self.note_start_point(e.span);
                     }

@@ -31,6 +31,11 @@ pub(crate) struct Usage {
     /// Thread code (a function or module code) loads its value as anything
     /// but a container operand ([`GlobalInfo::confined`]).
     pub escapes: bool,
+    /// Some code (thread code or a check) may see the insertion order of a
+    /// dict bound to it: its value is loaded as anything but a container
+    /// operand, or a method that reveals order (`keys`, `values`, `items`,
+    /// `copy`) is called on it ([`GlobalInfo::unordered`]).
+    pub order_seen: bool,
 }
 
 /// Program-wide state shared by every function compiler.
@@ -306,9 +311,10 @@ impl<'a, 's> FnCompiler<'a, 's> {
             Resolved::Global(g) => {
                 let h = self.hint(hint);
                 self.note_global(g, false);
-                if !self.operand_only && self.kind != FnKind::Check {
+                if !self.operand_only {
                     if let Some(u) = self.sh.usage.get_mut(g as usize) {
-                        u.escapes = true;
+                        u.escapes |= self.kind != FnKind::Check;
+                        u.order_seen = true;
                     }
                 }
                 self.emit(Instr::LoadGlobal(g, h), span);

@@ -175,6 +175,8 @@ pub fn compile_ast(
             kind: classify::classify(u, sh.start_point),
             atomic: false,
             confined: !u.escapes,
+            // Set once the checks, which may see the order too, are compiled.
+            unordered: false,
         })
         .collect();
     for (name, span) in &options.atomic {
@@ -210,6 +212,10 @@ pub fn compile_ast(
         } else {
             finals.push(check);
         }
+    }
+
+    for (g, u) in globals.iter_mut().zip(&sh.usage) {
+        g.unordered = !u.escapes && !u.order_seen;
     }
 
     let mut out = Vec::with_capacity(functions.len());

@@ -258,3 +258,66 @@ fn functions_that_may_run_code_from_data_are_marked() {
     let p = compile(&format!("{header}helper = q\nhelper()\n"));
     assert!(p.functions.iter().any(|f| f.dynamic_calls));
 }
+
+fn unordered(p: &Program, name: &str) -> bool {
+    p.globals
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no global {name}"))
+        .unordered
+}
+
+/// A dict's insertion order is unseen when its global is confined and no
+/// code, `final` checks included, calls a method on it that shows the order
+/// or uses its value any other way.
+#[test]
+fn unordered_globals_never_show_their_order() {
+    let unseen = [
+        "table[1] = 2",
+        "x = table.get(1)",
+        "table.setdefault(1, 2)",
+        "table.pop(1)",
+        "table.update({1: 2})",
+        "del table[1]",
+        "x = len(table)",
+        "x = 1 in table",
+        "x = table == {}",
+        "table.clear()",
+    ];
+    for u in unseen {
+        let p = compile(&format!("table = {{}}\ndef work():\n    {u}\n"));
+        assert!(unordered(&p, "table"), "{u}");
+    }
+    let seen = [
+        "x = table.keys()",
+        "x = table.values()",
+        "x = table.items()",
+        "x = table.copy()",
+        "x = list(table)",
+        "for k in table:\n        pass",
+        "print(table)",
+        "x = str(table)",
+        "x = table",
+    ];
+    for u in seen {
+        let p = compile(&format!("table = {{}}\ndef work():\n    {u}\n"));
+        assert!(!unordered(&p, "table"), "{u}");
+    }
+    // A check that shows the order counts too (it does not for confinement).
+    for (check, shows) in [
+        ("len(table) == 2", false),
+        ("list(table) == [1, 2]", true),
+        ("table.items()", true),
+    ] {
+        let file = weft_diag::SourceFile::new("s.yaml", format!("final:\n  - {check}\n"));
+        let mut options = weft_compile::Options::none(file.clone());
+        options
+            .finals
+            .push(weft_diag::Embedded::new(file, check.to_string(), vec![11]));
+        let src = "table = {}\ndef work():\n    table[1] = 2\n";
+        let p = weft_compile::compile(&weft_diag::Embedded::detached("t.py", src), &options)
+            .expect("compiles");
+        assert!(confined(&p, "table"), "{check}");
+        assert_eq!(unordered(&p, "table"), !shows, "{check}");
+    }
+}

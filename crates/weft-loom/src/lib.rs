@@ -254,14 +254,36 @@ pub fn final_globals(prog: &Program, s: &State) -> Vec<(String, String)> {
         })
         .filter(|(i, _)| !is_object_identity(&s.globals[*i], s))
         .map(|(i, g)| {
-            (
-                g.name.clone(),
-                weft_runtime::ops::repr(prog, s, &s.globals[i]),
-            )
+            let value = &s.globals[i];
+            let text = match (g.unordered, value) {
+                (true, Value::Obj(id)) => sorted_dict_repr(prog, s, *id),
+                _ => None,
+            };
+            let text = text.unwrap_or_else(|| weft_runtime::ops::repr(prog, s, value));
+            (g.name.clone(), text)
         })
         // Containers of threads or locks print identities, not data.
         .filter(|(_, v)| !v.contains("<"))
         .collect()
+}
+
+/// A dict whose insertion order no code can see (`GlobalInfo::unordered`),
+/// as text with its entries sorted by the key's text: the default engine
+/// stores such dicts in a canonical order, the reference engine and
+/// CPython in insertion order, and all three must compare equal.
+fn sorted_dict_repr(prog: &Program, s: &State, id: weft_runtime::value::ObjId) -> Option<String> {
+    let weft_runtime::state::Object::Dict(entries) = s.obj(id) else {
+        return None;
+    };
+    let repr = |v: &Value| weft_runtime::ops::repr(prog, s, v);
+    let mut texts: Vec<(String, String)> =
+        entries.iter().map(|(k, v)| (repr(k), repr(v))).collect();
+    texts.sort();
+    let items: Vec<String> = texts
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    Some(format!("{{{}}}", items.join(", ")))
 }
 
 /// Values whose repr is an identity rather than data (threads, locks):

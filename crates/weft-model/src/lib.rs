@@ -64,6 +64,12 @@ pub struct GlobalInfo {
     /// names it (the partial-order reduction's lock-guard reasoning relies
     /// on it).
     pub confined: bool,
+    /// Confined, and no code (thread code or a check) can see the insertion
+    /// order of a dict bound to it: beyond the confined operations it is
+    /// never given to `keys()`, `values()`, `items()` or `copy()`. Two
+    /// states that differ only in that order have the same future, so the
+    /// model may store the dict in a canonical order.
+    pub unordered: bool,
 }
 
 /// What the compiler proved about a module global. It decides whether an

@@ -68,12 +68,16 @@ pub fn python_available() -> bool {
         .unwrap_or(false)
 }
 
-/// Run the scenario's program under CPython `options.runs` times.
-pub fn run(path: &Path, options: &CpyOptions) -> Result<Vec<CpyRun>, String> {
+/// Run the scenario's program under CPython `options.runs` times. The
+/// dicts bound to the `unordered` globals (whose order weft does not keep,
+/// [`EngineRun::unordered`]) are dumped in weft's order for end states.
+pub fn run(path: &Path, options: &CpyOptions, unordered: &[String]) -> Result<Vec<CpyRun>, String> {
     let mut cmd = Command::new("python3");
-    cmd.arg(script())
-        .arg(path)
-        .arg("--runs")
+    cmd.arg(script()).arg(path);
+    for name in unordered {
+        cmd.arg("--unordered").arg(name);
+    }
+    cmd.arg("--runs")
         .arg(options.runs.to_string())
         .arg("--timeout")
         .arg(options.timeout_secs.to_string())

@@ -35,6 +35,9 @@ pub struct EngineRun {
     /// Counterexamples the symmetry-reduced run could not follow back to
     /// real threads ([`weft_runtime::ThreadModel::unmatched_witnesses`]).
     pub unmatched_witnesses: u32,
+    /// Globals whose dicts the default engine stores in canonical order
+    /// (`weft_runtime::dict_order`): end states show them sorted by key.
+    pub unordered: Vec<String>,
 }
 
 impl EngineRun {
@@ -112,6 +115,7 @@ pub fn run_engine_with(
     // engine prunes (records no future access can race with) and the
     // reference engine keeps, and in canonical form under permutations of
     // identical threads, which the default engine stores.
+    let unordered = weft_runtime::dict_order::unordered_globals(program);
     let deadlock_states = outcome
         .terminal_states
         .into_iter()
@@ -119,6 +123,7 @@ pub fn run_engine_with(
         .map(|mut s| {
             s.race = Default::default();
             weft_runtime::symmetry::canonicalise(&mut s);
+            weft_runtime::dict_order::canonicalise(&unordered, &mut s);
             s
         })
         .collect();
@@ -129,6 +134,10 @@ pub fn run_engine_with(
         incomplete,
         states: checked.stats.states,
         unmatched_witnesses,
+        unordered: unordered
+            .iter()
+            .map(|&g| program.globals[g as usize].name.clone())
+            .collect(),
     }
 }
 

@@ -128,7 +128,7 @@ pub fn check_scenario(path: &Path, options: &OracleOptions) -> Row {
                     o.runs = o.runs.min(8);
                     o.timeout_secs = o.timeout_secs.min(1.5);
                 }
-                match cpython::run(path, &o) {
+                match cpython::run(path, &o, &default.unordered) {
                     Err(e) => format!("not run ({e})"),
                     Ok(runs) => {
                         let v = cpython::compare(&default, &runs);

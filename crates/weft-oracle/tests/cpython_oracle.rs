@@ -45,7 +45,7 @@ fn check(path: &Path) -> Result<String, Vec<String>> {
         options.runs = 8;
         options.timeout_secs = 1.5;
     }
-    let runs = cpython::run(path, &options).map_err(|e| vec![e])?;
+    let runs = cpython::run(path, &options, &weft.unordered).map_err(|e| vec![e])?;
     let v = cpython::compare(&weft, &runs);
     if v.agrees() {
         Ok(v.summary())

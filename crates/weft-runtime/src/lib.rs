@@ -11,6 +11,7 @@
 
 mod builtins;
 mod containers;
+pub mod dict_order;
 mod exec;
 pub mod machine;
 mod methods;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use weft_explore::{Expansion, Model, Successor, Witness};
 use weft_model::{ExcType, FuncId, GlobalId, Instr, Pc};
 
+use crate::dict_order;
 use crate::machine::{Choice, Choices, Ctx, Event, Machine};
 use crate::ops;
 use crate::part::Part;
@@ -123,6 +124,9 @@ pub struct ModelOptions {
     /// thread holding its `Thread` object, even one that can only wait for
     /// it with `join()` ([`Reducer::new`]).
     pub ends_visible: bool,
+    /// Store dicts whose insertion order no code can see in one canonical
+    /// order ([`dict_order`]).
+    pub canonical_dict_order: bool,
 }
 
 pub struct ThreadModel<'p> {
@@ -135,6 +139,8 @@ pub struct ThreadModel<'p> {
     parts: Interner,
     /// Symmetry reduction is on for this program.
     symmetry: bool,
+    /// Globals whose dicts are stored in canonical order ([`dict_order`]).
+    unordered: Vec<GlobalId>,
     /// The run met something its assumptions exclude (a thread turned
     /// into text, with symmetry on or thread ends taken as invisible; a
     /// lock-order edge by a thread with identical peers, with symmetry on):
@@ -268,6 +274,10 @@ impl<'p> ThreadModel<'p> {
         ThreadModel {
             reducer: Reducer::new(machine.prog, options.ends_visible),
             symmetry: options.symmetry && !symmetry::observes_identity(machine.prog),
+            unordered: match options.canonical_dict_order {
+                true => dict_order::unordered_globals(machine.prog),
+                false => Vec::new(),
+            },
             assumptions_broken: AtomicBool::new(false),
             unmatched_witnesses: AtomicU32::new(0),
             machine,
@@ -630,6 +640,7 @@ impl ThreadModel<'_> {
         let reported = self.reported_race_globals(out.reported.iter());
         for succ in &mut out.successors {
             Self::forget_reported_races(&reported, &mut succ.state);
+            dict_order::canonicalise(&self.unordered, &mut succ.state);
             if self.symmetry {
                 if let Some(old_of_new) = symmetry::canonicalise(&mut succ.state) {
                     // The thread that moved, by its slot in the canonical
