@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rustc_hash::FxHashMap;
 
 use crate::config::{Config, Progress};
+use crate::flat;
 use crate::outcome::{LimitKind, Outcome, Stats, Status, Witness};
 use crate::parallel::{self, Claims};
 use crate::store::{table_bytes, Interned, Key, Store, Visited, NONE};
@@ -137,9 +138,11 @@ struct Explorer<'m, M: Model> {
     max_memory: Option<u64>,
     store: Store<M::State>,
     nodes: Vec<Node<M::Step>>,
-    /// Fingerprint mode: the states of `nodes[cursor..]`, in order.
-    frontier: VecDeque<M::State>,
-    /// The model's `state_bytes` summed over `frontier`.
+    /// Fingerprint mode: the states of `nodes[cursor..]`, in order, each
+    /// encoded flat ([`flat`]): a few hundred bytes where the state itself
+    /// holds kilobytes in small allocations.
+    frontier: VecDeque<Box<[u8]>>,
+    /// Bytes held by `frontier`'s entries.
     frontier_bytes: u64,
     reduce: bool,
     workers: usize,
@@ -217,8 +220,7 @@ impl<M: Model> Explorer<'_, M> {
             Interned::Full => return Status::Incomplete(LimitKind::States),
         }
         if self.store.mode() == Visited::Fingerprint {
-            self.frontier_bytes += self.model.state_bytes(&initial) as u64;
-            self.frontier.push_back(initial);
+            self.push_frontier(&initial);
         }
         self.nodes.push(Node {
             parent: NONE,
@@ -456,12 +458,13 @@ impl<M: Model> Explorer<'_, M> {
                 let state = match self.store.get(self.nodes[i].state) {
                     Some(s) => s.clone(),
                     None => {
-                        let s = self
+                        let bytes = self
                             .frontier
                             .pop_front()
                             .expect("frontier holds every unexpanded node");
-                        self.frontier_bytes -= self.model.state_bytes(&s) as u64;
-                        s
+                        self.frontier_bytes -=
+                            (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64;
+                        flat::decode(&bytes)
                     }
                 };
                 (state, self.reported_before(self.nodes[i].depth))
@@ -526,10 +529,15 @@ impl<M: Model> Explorer<'_, M> {
         self.nodes[id as usize].depth
     }
 
+    fn push_frontier(&mut self, state: &M::State) {
+        let bytes = flat::encode(state);
+        self.frontier_bytes += (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64;
+        self.frontier.push_back(bytes);
+    }
+
     fn add_node(&mut self, node: Node<M::Step>, state: M::State) {
         if self.store.mode() == Visited::Fingerprint {
-            self.frontier_bytes += self.model.state_bytes(&state) as u64;
-            self.frontier.push_back(state);
+            self.push_frontier(&state);
         }
         let id = self.nodes.len() as u32;
         if self.bound.is_some() {

@@ -74,6 +74,7 @@ use std::sync::Arc;
 
 mod config;
 mod explore;
+pub mod flat;
 mod outcome;
 pub mod parallel;
 mod reference;
@@ -90,8 +91,11 @@ pub use store::Visited;
 /// A transition system to explore. Models are shared by the explorer's
 /// worker threads, which expand states in parallel.
 pub trait Model: Sync {
-    /// A complete, canonical state: two states that are `==` have the same future.
-    type State: Clone + Eq + Hash + Send + Sync;
+    /// A complete, canonical state: two states that are `==` have the same
+    /// future. Serializable: with fingerprints, the states that wait in the
+    /// frontier are kept flat ([`crate::Visited::Fingerprint`]); decoding
+    /// must give back an equal state.
+    type State: Clone + Eq + Hash + Send + Sync + serde::Serialize + serde::de::DeserializeOwned;
     /// A scheduling decision that, applied to a state, gives one successor.
     type Step: Copy + Eq + Hash + Debug + Send;
     /// Something worth reporting, seen in a state or on a step.
@@ -128,8 +132,9 @@ pub trait Model: Sync {
 
     /// Estimated bytes one state occupies that no other state shares, heap
     /// included; used only for [`Stats::estimated_bytes`] and
-    /// [`Config::max_memory`] (stored states, and frontier states with
-    /// fingerprints). Models whose states own heap memory should override it.
+    /// [`Config::max_memory`] (stored states in exact mode; with
+    /// fingerprints, the frontier's flat encodings are counted by length).
+    /// Models whose states own heap memory should override it.
     fn state_bytes(&self, _state: &Self::State) -> usize {
         std::mem::size_of::<Self::State>()
     }

@@ -405,7 +405,7 @@ fn replay_follows_steps() {
 }
 
 /// States whose hashes all collide are still told apart.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
 struct Colliding(u8, u8);
 
 impl std::hash::Hash for Colliding {

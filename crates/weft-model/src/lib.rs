@@ -150,7 +150,9 @@ pub struct Handler {
 }
 
 /// Why a shared read or write happens: lets race reports name the pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum AccessHint {
     #[default]
     Plain,

@@ -97,6 +97,20 @@ impl<T: Hash> Hash for Part<T> {
     }
 }
 
+/// A part is encoded as its value: a decoded state shares nothing, and
+/// its hashes are computed again when asked for.
+impl<T: serde::Serialize> serde::Serialize for Part<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.value.serialize(s)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Part<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(Part::new)
+    }
+}
+
 impl<T: PartialEq> PartialEq for Part<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0) || self.0.value == other.0.value

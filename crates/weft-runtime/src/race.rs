@@ -19,7 +19,9 @@ use weft_model::{AccessHint, FuncId, GlobalId, Pc};
 use crate::value::{ObjId, Tid, Value};
 
 /// A shared location.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Loc {
     /// A module global's binding.
     Global(GlobalId),
@@ -30,7 +32,9 @@ pub enum Loc {
 }
 
 /// A container key, reduced to something ordered.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Key {
     Int(i64),
     Str(std::sync::Arc<str>),
@@ -56,7 +60,7 @@ impl Key {
 /// Where and how an access happened. Not part of state identity: two
 /// states that differ only in which site last wrote a location have the
 /// same future races (the knowledge sets decide them).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Site {
     pub tid: Tid,
     pub func: FuncId,
@@ -65,7 +69,7 @@ pub struct Site {
     pub hint: AccessHint,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Access {
     pub tid: Tid,
     /// Agents whose clocks have reached this access.
@@ -89,14 +93,14 @@ impl std::hash::Hash for Access {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub write: Option<Access>,
     /// Last read per thread since the last write.
     pub reads: Vec<Access>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct RaceState {
     /// Sorted by location.
     pub records: Vec<(Loc, Record)>,

@@ -11,7 +11,7 @@ use crate::part::Part;
 use crate::race::RaceState;
 use crate::value::{ObjId, Tid, Value};
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct State {
     pub globals: Part<Vec<Value>>,
     /// Objects and threads are shared between states copy-on-write: a step
@@ -27,7 +27,9 @@ pub struct State {
 }
 
 /// Where an object was first stored: names locks in reports and lock-order cycles.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Label {
     Global(GlobalId),
     Elem(GlobalId, u32),
@@ -35,7 +37,7 @@ pub enum Label {
     Key(GlobalId, Arc<str>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct HeapObj {
     pub obj: Object,
     /// Reachable by more than one thread: its accesses are steps.
@@ -45,7 +47,7 @@ pub struct HeapObj {
     pub agent: Option<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Object {
     List(Vec<Value>),
     /// Insertion-ordered.
@@ -60,7 +62,7 @@ pub enum Object {
     Barrier(BarrierState),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct BarrierState {
     pub parties: u32,
     /// Threads inside `wait()` (arrived, not yet returned).
@@ -72,7 +74,7 @@ pub struct BarrierState {
 }
 
 /// CPython's `_state`: 0 filling, 1 draining, -1 resetting, -2 broken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BarrierPhase {
     Filling,
     Draining,
@@ -80,39 +82,39 @@ pub enum BarrierPhase {
     Broken,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct LockState {
     pub locked: bool,
     /// The thread that last acquired it (a Lock has no owner; this is for reports).
     pub holder: Option<Tid>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct RLockState {
     pub owner: Option<Tid>,
     pub count: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct CondState {
     pub lock: ObjId,
     /// FIFO of waiting threads (CPython's `_waiters`).
     pub waiters: Vec<Tid>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SemState {
     pub value: u32,
     /// `BoundedSemaphore`'s initial value.
     pub bound: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventState {
     pub flag: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct QueueState {
     pub items: VecDeque<Value>,
     /// `<= 0`: unbounded.
@@ -120,7 +122,7 @@ pub struct QueueState {
     pub unfinished: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ThreadObj {
     pub target: Value,
     pub args: Vec<Value>,
@@ -131,7 +133,7 @@ pub struct ThreadObj {
     pub tid: Option<Tid>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ThreadState {
     pub frames: Vec<Frame>,
     pub done: bool,
@@ -147,7 +149,7 @@ pub struct ThreadState {
 
 /// Data carried along with a state that does not change its identity
 /// (report-only details): always equal, never hashed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta<T>(pub T);
 impl<T> PartialEq for Meta<T> {
     fn eq(&self, _: &Meta<T>) -> bool {
@@ -159,7 +161,7 @@ impl<T> std::hash::Hash for Meta<T> {
     fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Frame {
     pub func: FuncId,
     pub pc: Pc,
@@ -170,7 +172,7 @@ pub struct Frame {
 }
 
 /// The later phases of a call that blocks part-way.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Pending {
     /// `Condition.wait`: the lock was released (`depth` saved), the thread is
     /// queued on the condition.
@@ -195,7 +197,7 @@ pub enum Pending {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WaitPhase {
     Waiting,
     Notified,

@@ -9,7 +9,7 @@ pub type ObjId = u32;
 pub type Tid = u32;
 
 /// A float compared and hashed by its bits, so states stay `Eq + Hash`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct F64(pub f64);
 impl PartialEq for F64 {
     fn eq(&self, o: &F64) -> bool {
@@ -23,7 +23,7 @@ impl std::hash::Hash for F64 {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// An unassigned variable.
     Unbound,
@@ -49,7 +49,7 @@ pub enum Value {
 }
 
 /// An exception instance.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Exception {
     pub ty: ExcType,
     /// `str(exc)`: the message as CPython prints it after `Type: `.

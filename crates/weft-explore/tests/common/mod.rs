@@ -26,7 +26,7 @@ pub struct Counter {
     pub threads: usize,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CounterState {
     pub pc: Vec<u8>,
     pub tmp: Vec<u8>,
@@ -82,7 +82,7 @@ pub struct Philosophers {
     pub n: usize,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub pc: Vec<u8>,
     pub forks: Vec<bool>,
@@ -393,7 +393,7 @@ pub struct Programs {
     pub threads: Vec<Vec<Op>>,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ProgState {
     pub pc: Vec<u8>,
     pub reg: Vec<u8>,
