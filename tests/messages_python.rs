@@ -402,3 +402,72 @@ fn raise_builtin_with_message() {
         "ValueError: boom",
     );
 }
+
+#[test]
+fn dict_update_from_a_non_iterable() {
+    assert_exception(
+        "dict-update-non-iterable",
+        r#"
+        d = {}
+        d.update(5)
+        "#,
+        "TypeError",
+        "TypeError: 'int' object is not iterable",
+    );
+}
+
+#[test]
+fn dict_update_element_not_a_sequence() {
+    assert_exception(
+        "dict-update-element-not-a-sequence",
+        r#"
+        d = {}
+        d.update([1])
+        "#,
+        "TypeError",
+        "TypeError: cannot convert dictionary update sequence element #0 to a sequence",
+    );
+}
+
+#[test]
+fn dict_update_element_of_wrong_length() {
+    assert_exception(
+        "dict-update-element-wrong-length",
+        r#"
+        d = {}
+        d.update([("a", 1), (1, 2, 3)])
+        "#,
+        "ValueError",
+        "ValueError: dictionary update sequence element #1 has length 3; 2 is required",
+    );
+}
+
+#[test]
+fn dict_update_two_arguments() {
+    assert_exception(
+        "dict-update-two-arguments",
+        r#"
+        d = {}
+        d.update({}, {})
+        "#,
+        "TypeError",
+        "TypeError: update expected at most 1 argument, got 2",
+    );
+}
+
+#[test]
+fn dict_update_from_pairs() {
+    // Pairs are taken in order, a later one wins; a string of two is a pair.
+    assert_exception(
+        "dict-update-pairs",
+        r#"
+        d = {}
+        d.update([("a", 1), ["b", 2], "cd", ("a", 3)])
+        assert d == {"a": 3, "b": 2, "c": "d"} and list(d) == ["a", "b", "c"]
+        assert 2 ** 53 + 1 != 2.0 ** 53
+        raise ValueError("all held")
+        "#,
+        "ValueError",
+        "ValueError: all held",
+    );
+}

@@ -4,7 +4,8 @@
 //!
 //! Programs are generated as Python source, so they also go through the
 //! parser and the compiler. They are valid by construction: 2–3 workers over
-//! two int globals, a list, two Locks and an RLock (taken in a fixed order or
+//! two int globals, a list, a dict (its insertion order looked at in some
+//! programs, unseen in the others), two Locks and an RLock (taken in a fixed order or
 //! not), a Condition waited in a `while` loop, an Event, a (Bounded)Semaphore
 //! and a Queue, with bounded `for` loops, `if`, `with`, `try/finally` and
 //! `assert`. Waiting on the Event or the Condition, or getting from the
@@ -78,6 +79,14 @@ enum Stmt {
     If(G, u8, Vec<Stmt>, Vec<Stmt>),
     TryFinally(Vec<Stmt>, Vec<Stmt>),
     SemWith(Vec<Stmt>),
+    /// `table[k] = g`, on a dict whose insertion order is unseen unless
+    /// some thread runs [`Stmt::DictOrder`].
+    DictPut(u8, G),
+    DictSetDefault(u8),
+    DictPop(u8),
+    DictGet(G, u8),
+    /// Looks at the insertion order: `table` keeps it.
+    DictOrder,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +127,10 @@ fn leaf() -> BoxedStrategy<Stmt> {
         1 => Just(Stmt::Get),
         1 => Just(Stmt::GetNowait),
         1 => Just(Stmt::SemRelease),
+        1 => (0u8..3, g()).prop_map(|(k, v)| Stmt::DictPut(k, v)),
+        1 => (0u8..3).prop_map(Stmt::DictSetDefault),
+        1 => (0u8..3).prop_map(Stmt::DictPop),
+        1 => (g(), 0u8..3).prop_map(|(v, k)| Stmt::DictGet(v, k)),
     ]
     .boxed()
 }
@@ -137,6 +150,7 @@ fn stmt(depth: u32) -> BoxedStrategy<Stmt> {
         1 => (g(), 0u8..3, body(), body()).prop_map(|(v, k, a, b)| Stmt::If(v, k, a, b)),
         1 => (body(), body()).prop_map(|(a, b)| Stmt::TryFinally(a, b)),
         1 => body().prop_map(Stmt::SemWith),
+        1 => Just(Stmt::DictOrder),
     ]
     .boxed()
 }
@@ -293,6 +307,15 @@ fn render(stmts: &[Stmt], ind: usize, out: &mut String) {
                 line(out, ind, "with sem:");
                 render(b, ind + 1, out);
             }
+            Stmt::DictPut(k, v) => line(out, ind, &format!("table[{k}] = {}", v.name())),
+            Stmt::DictSetDefault(k) => line(out, ind, &format!("table.setdefault({k}, x)")),
+            Stmt::DictPop(k) => line(out, ind, &format!("table.pop({k}, None)")),
+            Stmt::DictGet(v, k) => line(out, ind, &format!("{} = table.get({k}, 0)", v.name())),
+            Stmt::DictOrder => line(
+                out,
+                ind,
+                "assert list(table) == sorted(table), \"inserted out of order\"",
+            ),
         }
     }
 }
@@ -318,7 +341,7 @@ fn source(p: &Prog) -> String {
     }
     let missing_puts = total.gets.saturating_sub(total.puts);
     let mut s = String::from("import threading\nimport time\nimport queue\n\n");
-    s.push_str("x = 0\ny = 0\nready = False\nitems = []\n");
+    s.push_str("x = 0\ny = 0\nready = False\nitems = []\ntable = {}\n");
     s.push_str("lock_a = threading.Lock()\nlock_b = threading.Lock()\nrl = threading.RLock()\n");
     s.push_str("cond = threading.Condition()\nev = threading.Event()\n");
     s.push_str(&format!(
@@ -424,8 +447,19 @@ fn generated_programs_run_under_cpython() {
         let p = Prog {
             copies,
             workers: vec![
-                vec![Stmt::CondWait, Stmt::With(Lk::A, vec![Stmt::Incr(G::X)])],
-                vec![Stmt::Get, Stmt::SemWith(vec![Stmt::Append(1)])],
+                vec![
+                    Stmt::CondWait,
+                    Stmt::With(Lk::A, vec![Stmt::Incr(G::X)]),
+                    Stmt::DictPut(1, G::X),
+                    Stmt::DictGet(G::Y, 2),
+                ],
+                vec![
+                    Stmt::Get,
+                    Stmt::SemWith(vec![Stmt::Append(1)]),
+                    Stmt::DictSetDefault(2),
+                    Stmt::DictPop(0),
+                    Stmt::DictOrder,
+                ],
             ],
             queue_max: 1,
             sem_count: 1,

@@ -317,12 +317,14 @@ fn dict_method(
             }
         }
         Method::Update => {
-            if let Some(Value::Obj(o)) = a.first() {
-                if let Object::Dict(src) = s.obj(*o).clone() {
-                    for (k, v) in src {
-                        dict_set(s, &mut d, k, v)?;
-                    }
-                }
+            if a.len() > 1 {
+                return Err(ops::type_error(format!(
+                    "update expected at most 1 argument, got {}",
+                    a.len()
+                )));
+            }
+            for (k, v) in update_pairs(s, a.first())? {
+                dict_set(s, &mut d, k, v)?;
             }
             for (k, v) in &args.kw {
                 dict_set(s, &mut d, Value::Str(k.clone()), v.clone())?;
@@ -467,4 +469,36 @@ fn note_call(
             ops::repr(m.prog, s, ret)
         )
     });
+}
+
+/// The key-value pairs `dict.update(arg)` takes from its argument: a dict's
+/// items, or an iterable of two-item iterables, with CPython's errors.
+fn update_pairs(s: &State, arg: Option<&Value>) -> PyResult<Vec<(Value, Value)>> {
+    let Some(arg) = arg else {
+        return Ok(Vec::new());
+    };
+    if let Value::Obj(o) = arg {
+        if let Object::Dict(src) = s.obj(*o) {
+            return Ok(src.clone());
+        }
+    }
+    let mut pairs = Vec::new();
+    for (i, item) in ops::iterate(s, arg)?.iter().enumerate() {
+        let Ok(kv) = ops::iterate(s, item) else {
+            return Err(ops::type_error(format!(
+                "cannot convert dictionary update sequence element #{i} to a sequence"
+            )));
+        };
+        let [k, v] = kv.as_slice() else {
+            return Err(exc(
+                ExcType::ValueError,
+                format!(
+                    "dictionary update sequence element #{i} has length {}; 2 is required",
+                    kv.len()
+                ),
+            ));
+        };
+        pairs.push((k.clone(), v.clone()));
+    }
+    Ok(pairs)
 }

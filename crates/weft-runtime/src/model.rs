@@ -12,7 +12,7 @@ use crate::ops;
 use crate::part::Part;
 use crate::primitives;
 use crate::race::{Loc, Site};
-use crate::reduction::Reducer;
+use crate::reduction::{InheritedReaches, Reducer};
 use crate::state::{HeapObj, Label, State, ThreadState};
 use crate::symmetry;
 use crate::value::{Exception, ObjId, Tid, Value};
@@ -313,12 +313,14 @@ impl<'p> ThreadModel<'p> {
             let Some(&tid) = real_of_slot.get(st.thread as usize) else {
                 return self.unmatched(w);
             };
-            canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default());
+            canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default(), None);
             let known = reported
                 .iter()
                 .filter(|(_, steps)| steps + 2 <= depth)
                 .map(|(k, _)| k);
             Self::forget_reported_races(&self.reported_race_globals(known), &mut canon);
+            // As `settle` does, so that `canon` is the state the search stored.
+            dict_order::canonicalise(&self.unordered, &mut canon);
             real_of_slot.extend(real_of_slot.len() as Tid..canon.threads.len() as Tid);
             if let Some(old_of_new) = symmetry::canonicalise(&mut canon) {
                 real_of_slot = old_of_new
@@ -327,7 +329,7 @@ impl<'p> ThreadModel<'p> {
                     .collect();
             }
             let mut cx = Ctx::default();
-            real = self.next_state(&real, tid, st.choice, &mut cx);
+            real = self.next_state(&real, tid, st.choice, &mut cx, None);
             candidates.clear();
             self.findings_of(&real, cx.events, &mut candidates);
             self.check_invariants(&real, &mut candidates);
@@ -607,8 +609,9 @@ impl ThreadModel<'_> {
                 self.check(state, i, true, c.func, &mut out.findings);
             }
         }
+        let inherited = InheritedReaches::new(state);
         for (tid, &ch) in choices.iter().enumerate() {
-            self.successors_of(state, tid as Tid, ch, out);
+            self.successors_of(state, tid as Tid, ch, out, &inherited);
         }
         if out.successors.is_empty() && !ended {
             out.terminal = true;
@@ -620,7 +623,14 @@ impl ThreadModel<'_> {
     }
 
     /// The state after `tid`'s step from `state`, before it is made canonical.
-    fn next_state(&self, state: &State, tid: Tid, choice: Choice, cx: &mut Ctx) -> State {
+    fn next_state(
+        &self,
+        state: &State,
+        tid: Tid,
+        choice: Choice,
+        cx: &mut Ctx,
+        inherited: Option<&InheritedReaches>,
+    ) -> State {
         let mut s = state.clone();
         symmetry::take_identity_seen();
         self.machine.step(&mut s, tid, choice, cx);
@@ -629,7 +639,7 @@ impl ThreadModel<'_> {
             self.assumptions_broken.store(true, Ordering::Relaxed);
         }
         if self.options.forget_known_accesses {
-            self.reducer.forget_known_accesses(&mut s);
+            self.reducer.forget_known_accesses(&mut s, inherited);
         }
         s
     }
@@ -658,14 +668,21 @@ impl ThreadModel<'_> {
     }
 
     /// The successors of `tid`'s next step from `state`, one per choice.
-    fn successors_of(&self, state: &State, tid: Tid, ch: Choices, out: &mut Expansion<Self>) {
+    fn successors_of(
+        &self,
+        state: &State,
+        tid: Tid,
+        ch: Choices,
+        out: &mut Expansion<Self>,
+        inherited: &InheritedReaches,
+    ) {
         let m = &self.machine;
         for (enabled, choice) in [(ch.go, Choice::Go), (ch.timeout, Choice::Timeout)] {
             if !enabled {
                 continue;
             }
             let mut cx = Ctx::default();
-            let s = self.next_state(state, tid, choice, &mut cx);
+            let s = self.next_state(state, tid, choice, &mut cx, Some(inherited));
             let mut findings = Vec::new();
             let yielded = cx.yielded;
             self.findings_of(&s, std::mem::take(&mut cx.events), &mut findings);
@@ -732,7 +749,7 @@ impl Model for ThreadModel<'_> {
         let mut cx = Ctx::default();
         let mut s = self.machine.initial_state(&mut cx);
         if self.options.forget_known_accesses {
-            self.reducer.forget_known_accesses(&mut s);
+            self.reducer.forget_known_accesses(&mut s, None);
         }
         self.findings_of(&s, cx.events, findings);
         self.check_invariants(&s, findings);
@@ -756,9 +773,10 @@ impl Model for ThreadModel<'_> {
             self.settle(state, out);
             return false;
         };
+        let inherited = InheritedReaches::new(state);
         for (i, &tid) in set.threads.iter().enumerate() {
             let from = out.successors.len();
-            self.successors_of(state, tid, choices[tid as usize], out);
+            self.successors_of(state, tid, choices[tid as usize], out, &inherited);
             if out.successors[from..]
                 .iter()
                 .any(|succ| set.broken_by(state, &succ.state, tid))
@@ -767,7 +785,7 @@ impl Model for ThreadModel<'_> {
                 // in the order a full expansion gives them.
                 let taken = &set.threads[..=i];
                 for t in (0..state.threads.len() as Tid).filter(|t| !taken.contains(t)) {
-                    self.successors_of(state, t, choices[t as usize], out);
+                    self.successors_of(state, t, choices[t as usize], out, &inherited);
                 }
                 out.successors.sort_by_key(|succ| succ.step);
                 self.settle(state, out);

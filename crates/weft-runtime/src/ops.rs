@@ -72,10 +72,7 @@ pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
 /// Python `==`.
 pub fn py_eq(s: &State, a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Float(_), _) | (_, Value::Float(_)) => match (a.as_f64(), b.as_f64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
+        (Value::Float(_), _) | (_, Value::Float(_)) => num_cmp(a, b) == Some(Ordering::Equal),
         (x, y) if x.as_int().is_some() && y.as_int().is_some() => x.as_int() == y.as_int(),
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Tuple(x), Value::Tuple(y)) => seq_eq(s, x, y),
@@ -134,14 +131,42 @@ pub fn py_cmp(s: &State, a: &Value, b: &Value, op: &str) -> PyResult<Ordering> {
             (Object::List(l1), Object::List(l2)) => seq_cmp(s, &l1.clone(), &l2.clone(), op),
             _ => Err(unorderable(s, a, b, op)),
         },
-        _ => match (a.as_f64(), b.as_f64()) {
-            (Some(_), Some(_)) if a.as_int().is_some() && b.as_int().is_some() => {
-                Ok(a.as_int().unwrap().cmp(&b.as_int().unwrap()))
-            }
-            (Some(x), Some(y)) => x.partial_cmp(&y).ok_or_else(|| unorderable(s, a, b, op)),
-            _ => Err(unorderable(s, a, b, op)),
-        },
+        _ => num_cmp(a, b).ok_or_else(|| unorderable(s, a, b, op)),
     }
+}
+
+/// Two numbers (ints, bools, floats) compared exactly, as CPython does: an
+/// int is not rounded to a float first, so `2**53 + 1 != 2.0**53` and
+/// equality stays transitive (a dict cannot hold two keys equal to one
+/// float). `None` for a non-number or a NaN.
+fn num_cmp(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.0.partial_cmp(&y.0),
+        (Value::Float(x), _) => int_float_cmp(b.as_int()?, x.0).map(Ordering::reverse),
+        (_, Value::Float(y)) => int_float_cmp(a.as_int()?, y.0),
+        _ => Some(a.as_int()?.cmp(&b.as_int()?)),
+    }
+}
+
+/// `i` against `f`, exactly.
+fn int_float_cmp(i: i64, f: f64) -> Option<Ordering> {
+    // 2**63 as a float; every finite float below it and at or above -2**63
+    // truncates to an i64 exactly.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() {
+        return None;
+    }
+    if f >= TWO_63 {
+        return Some(Ordering::Less);
+    }
+    if f < -TWO_63 {
+        return Some(Ordering::Greater);
+    }
+    let whole = f.trunc();
+    Some(i.cmp(&(whole as i64)).then_with(|| {
+        // Equal whole parts: the fraction decides.
+        0.0f64.partial_cmp(&(f - whole)).unwrap_or(Ordering::Equal)
+    }))
 }
 
 fn unorderable(s: &State, a: &Value, b: &Value, op: &str) -> Value {

@@ -49,6 +49,7 @@ mod flow;
 mod forget;
 
 pub(crate) use forget::objects_in;
+pub use forget::InheritedReaches;
 
 use weft_model::{Attr, Builtin, FuncId, GlobalId, GlobalKind, Instr, Method, Program};
 

@@ -146,8 +146,9 @@ struct LimitArgs {
     /// loom (an independent oracle for small scenarios; see docs/testing.md).
     #[arg(long, default_value = "default", value_parser = ["default", "reference", "loom"])]
     engine: String,
-    /// Turn off every reduction: partial-order and symmetry (see
-    /// docs/semantics.md). The verdict is the same, only slower.
+    /// Turn off every reduction: partial-order, symmetry and the canonical
+    /// order of dicts whose order no code sees (see docs/semantics.md). The
+    /// verdict is the same, only slower.
     #[arg(long)]
     no_reduction: bool,
     /// Turn off the partial-order reduction and the forgetting of race records that goes with it (symmetry stays on).

@@ -9,6 +9,7 @@ use std::cell::OnceCell;
 use weft_model::GlobalId;
 
 use super::{bit, for_each_child, Reach, Reducer};
+use crate::part::Part;
 use crate::race::{Access, Loc};
 use crate::state::{Object, State};
 use crate::value::{ObjId, Tid, Value};
@@ -21,11 +22,16 @@ impl Reducer {
     /// parent knows, and a parent's reach covers the code of the threads it
     /// can start, so they are covered too. Two states that differ only in
     /// such records have the same future, and now merge.
-    pub fn forget_known_accesses(&self, s: &mut State) {
+    ///
+    /// `inherited` holds the reaches of the state `s` was stepped from,
+    /// shared by all its successors: a thread whose state, and the heap
+    /// and globals, are still the parent's (the same parts) has the
+    /// parent's reach.
+    pub fn forget_known_accesses(&self, s: &mut State, inherited: Option<&InheritedReaches>) {
         if s.race.records.is_empty() {
             return;
         }
-        let facts = Facts::new(self, s);
+        let facts = Facts::new(self, s, inherited);
         let decisions: Vec<bool> = s
             .race
             .records
@@ -43,11 +49,42 @@ impl Reducer {
     }
 }
 
+/// The reaches (with guards) of one state's threads, each computed when
+/// first asked for, for the forgetting on that state's successors
+/// ([`Reducer::forget_known_accesses`]).
+pub struct InheritedReaches<'p> {
+    parent: &'p State,
+    reaches: Vec<OnceCell<Reach>>,
+}
+
+impl<'p> InheritedReaches<'p> {
+    pub fn new(parent: &'p State) -> Self {
+        InheritedReaches {
+            parent,
+            reaches: parent.threads.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// `tid`'s reach in `s` is its reach in the parent: a reach is read off
+    /// the thread's own state, the heap and the globals alone, and all
+    /// three are the parent's very parts.
+    fn get(&self, reducer: &Reducer, s: &State, tid: Tid) -> Option<&Reach> {
+        let p = self.parent;
+        let same = Part::ptr_eq(&s.heap, &p.heap)
+            && Part::ptr_eq(&s.globals, &p.globals)
+            && p.threads
+                .get(tid as usize)
+                .is_some_and(|t| Part::ptr_eq(t, &s.threads[tid as usize]));
+        same.then(|| self.reaches[tid as usize].get_or_init(|| reducer.reach(p, tid, true)))
+    }
+}
+
 /// What deciding on a state's records needs, each part computed only if
 /// some access asks for it, and then once.
 struct Facts<'r, 's> {
     reducer: &'r Reducer,
     state: &'s State,
+    inherited: Option<&'s InheritedReaches<'s>>,
     /// Live threads and their agent bits.
     live: Vec<(Tid, u64)>,
     reaches: Vec<OnceCell<Reach>>,
@@ -56,7 +93,11 @@ struct Facts<'r, 's> {
 }
 
 impl<'r, 's> Facts<'r, 's> {
-    fn new(reducer: &'r Reducer, state: &'s State) -> Self {
+    fn new(
+        reducer: &'r Reducer,
+        state: &'s State,
+        inherited: Option<&'s InheritedReaches<'s>>,
+    ) -> Self {
         let live: Vec<(Tid, u64)> = (0..state.threads.len() as Tid)
             .filter(|&t| !state.threads[t as usize].done)
             .map(|t| (t, 1u64 << state.threads[t as usize].agent.min(63)))
@@ -64,6 +105,7 @@ impl<'r, 's> Facts<'r, 's> {
         Facts {
             reducer,
             state,
+            inherited,
             reaches: live.iter().map(|_| OnceCell::new()).collect(),
             live,
             locks: OnceCell::new(),
@@ -73,7 +115,14 @@ impl<'r, 's> Facts<'r, 's> {
 
     /// The reach of the `i`-th live thread.
     fn reach(&self, i: usize) -> &Reach {
-        self.reaches[i].get_or_init(|| self.reducer.reach(self.state, self.live[i].0, true))
+        let tid = self.live[i].0;
+        if let Some(r) = self
+            .inherited
+            .and_then(|inh| inh.get(self.reducer, self.state, tid))
+        {
+            return r;
+        }
+        self.reaches[i].get_or_init(|| self.reducer.reach(self.state, tid, true))
     }
 
     /// Some live thread could touch `loc`.
