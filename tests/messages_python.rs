@@ -471,3 +471,22 @@ fn dict_update_from_pairs() {
         "ValueError: all held",
     );
 }
+
+#[test]
+fn nan_compares_false_without_an_error() {
+    // CPython: every ordering with a NaN is false, and min/max keep the
+    // first of two items that do not compare (no TypeError).
+    assert_exception(
+        "nan-compares-false",
+        r#"
+        nan = float("nan")
+        assert max([1, nan]) == 1
+        assert str(max([nan, 1])) == "nan"
+        assert not (1 < nan) and not (1 >= nan) and not (nan <= nan)
+        assert not ([nan] < [1]) and not ([nan] > [1])
+        raise ValueError("all held")
+        "#,
+        "ValueError",
+        "ValueError: all held",
+    );
+}

@@ -472,7 +472,11 @@ fn call_fn(
             let mut best = items[0].clone();
             for it in &items[1..] {
                 let ord = ops::py_cmp(s, it, &best, if f == BuiltinFn::Min { "<" } else { ">" })?;
-                if (f == BuiltinFn::Min && ord.is_lt()) || (f == BuiltinFn::Max && ord.is_gt()) {
+                // CPython keeps the first of equals, and a NaN compares
+                // false both ways.
+                if (f == BuiltinFn::Min && ord.is_some_and(|o| o.is_lt()))
+                    || (f == BuiltinFn::Max && ord.is_some_and(|o| o.is_gt()))
+                {
                     best = it.clone();
                 }
             }
@@ -623,8 +627,10 @@ pub(crate) fn dict_set(s: &State, d: &mut Vec<(Value, Value)>, k: Value, v: Valu
 
 pub(crate) fn sort_values(s: &State, items: &mut [Value]) -> PyResult<()> {
     let mut err = None;
+    // With a NaN no order holds; CPython's result then depends on its sort's
+    // exact comparisons, and this one takes such a pair as equal.
     items.sort_by(|x, y| match ops::py_cmp(s, x, y, "<") {
-        Ok(o) => o,
+        Ok(o) => o.unwrap_or(std::cmp::Ordering::Equal),
         Err(e) => {
             err.get_or_insert(e);
             std::cmp::Ordering::Equal

@@ -548,10 +548,10 @@ impl Machine<'_> {
         Ok(match op {
             CmpOp::Eq => ops::py_eq(s, a, b),
             CmpOp::NotEq => !ops::py_eq(s, a, b),
-            CmpOp::Lt => ops::py_cmp(s, a, b, "<")? == Less,
-            CmpOp::LtE => ops::py_cmp(s, a, b, "<=")? != Greater,
-            CmpOp::Gt => ops::py_cmp(s, a, b, ">")? == Greater,
-            CmpOp::GtE => ops::py_cmp(s, a, b, ">=")? != Less,
+            CmpOp::Lt => ops::py_cmp(s, a, b, "<")? == Some(Less),
+            CmpOp::LtE => matches!(ops::py_cmp(s, a, b, "<=")?, Some(Less | Equal)),
+            CmpOp::Gt => ops::py_cmp(s, a, b, ">")? == Some(Greater),
+            CmpOp::GtE => matches!(ops::py_cmp(s, a, b, ">=")?, Some(Greater | Equal)),
             CmpOp::Is => ops::py_is(a, b),
             CmpOp::IsNot => !ops::py_is(a, b),
             CmpOp::In | CmpOp::NotIn => {

@@ -122,17 +122,24 @@ pub fn py_is(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Python ordering (`<` …); TypeError between unorderable types.
-pub fn py_cmp(s: &State, a: &Value, b: &Value, op: &str) -> PyResult<Ordering> {
+/// Python ordering (`<` …); TypeError between unorderable types. `None`
+/// where no order holds (a NaN): every one of `<`, `<=`, `>`, `>=` is
+/// false, as in CPython.
+pub fn py_cmp(s: &State, a: &Value, b: &Value, op: &str) -> PyResult<Option<Ordering>> {
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
         (Value::Tuple(x), Value::Tuple(y)) => seq_cmp(s, x, y, op),
         (Value::Obj(x), Value::Obj(y)) => match (s.obj(*x), s.obj(*y)) {
             (Object::List(l1), Object::List(l2)) => seq_cmp(s, &l1.clone(), &l2.clone(), op),
             _ => Err(unorderable(s, a, b, op)),
         },
-        _ => num_cmp(a, b).ok_or_else(|| unorderable(s, a, b, op)),
+        _ if is_number(a) && is_number(b) => Ok(num_cmp(a, b)),
+        _ => Err(unorderable(s, a, b, op)),
     }
+}
+
+fn is_number(v: &Value) -> bool {
+    matches!(v, Value::Float(_)) || v.as_int().is_some()
 }
 
 /// Two numbers (ints, bools, floats) compared exactly, as CPython does: an
@@ -178,13 +185,13 @@ fn unorderable(s: &State, a: &Value, b: &Value, op: &str) -> Value {
     ))
 }
 
-fn seq_cmp(s: &State, x: &[Value], y: &[Value], op: &str) -> PyResult<Ordering> {
+fn seq_cmp(s: &State, x: &[Value], y: &[Value], op: &str) -> PyResult<Option<Ordering>> {
     for (a, b) in x.iter().zip(y) {
         if !py_eq(s, a, b) {
             return py_cmp(s, a, b, op);
         }
     }
-    Ok(x.len().cmp(&y.len()))
+    Ok(Some(x.len().cmp(&y.len())))
 }
 
 fn overflow() -> Value {
