@@ -42,17 +42,59 @@ pub enum Key {
 }
 
 impl Key {
+    /// The key of a container element. Keys Python takes as equal are
+    /// equal here too (`1`, `1.0` and `True` name one dict entry), so that
+    /// accesses of one entry through different spellings are seen to race.
     pub fn of(v: &Value) -> Key {
+        if let Some(i) = int_key(v) {
+            return Key::Int(i);
+        }
         match v {
-            Value::Int(i) => Key::Int(*i),
-            Value::Bool(b) => Key::Int(*b as i64),
             Value::Str(s) => Key::Str(s.clone()),
             other => {
-                use std::hash::{Hash, Hasher};
+                use std::hash::Hasher;
                 let mut h = rustc_hash::FxHasher::default();
-                other.hash(&mut h);
+                hash_key(other, &mut h);
                 Key::Other(h.finish())
             }
+        }
+    }
+}
+
+/// An int, a bool or an integral float as the int it equals.
+fn int_key(v: &Value) -> Option<i64> {
+    match v {
+        Value::Float(f) => {
+            let f = f.0;
+            // Integral and within i64 (2**63 itself is not).
+            (f.fract() == 0.0
+                && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f))
+            .then_some(f as i64)
+        }
+        other => other.as_int(),
+    }
+}
+
+/// Hash `v` so that values Python takes as equal keys hash alike (a tuple
+/// of them included).
+fn hash_key(v: &Value, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    if let Some(i) = int_key(v) {
+        h.write_u8(0);
+        h.write_i64(i);
+        return;
+    }
+    match v {
+        Value::Tuple(items) => {
+            h.write_u8(1);
+            h.write_usize(items.len());
+            for x in items.iter() {
+                hash_key(x, h);
+            }
+        }
+        other => {
+            h.write_u8(2);
+            other.hash(h);
         }
     }
 }
