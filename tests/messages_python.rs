@@ -490,3 +490,57 @@ fn nan_compares_false_without_an_error() {
         "ValueError: all held",
     );
 }
+
+#[test]
+fn sorting_with_a_nan_orders_as_cpython() {
+    // CPython's sort asks only `<`; a NaN compares false both ways, so where
+    // it lands follows CPython's algorithm (these are CPython's results).
+    assert_exception(
+        "sort-nan",
+        r#"
+        nan = float("nan")
+        big = [8, 1, 6, 6, 5, 4, 1, 5, 7, 9, 5, 8, 3, 5, 2, 4, nan, 3, 6, 8, 3]
+        assert str(sorted(big)) == "[1, 1, 2, 3, 3, 3, 4, 4, 5, 5, 5, 5, 6, 6, 6, 7, 8, 8, 8, 9, nan]"
+        assert str(sorted([2, 1, nan, 0.5])) == "[0.5, 1, 2, nan]"
+        long = [(i * 7919) % 101 for i in range(150)]
+        rev = sorted(long, reverse=True)
+        rev.reverse()
+        assert sorted(long) == rev and len(rev) == 150
+        assert str(sorted([1, True, 1.0], reverse=True)) == "[1, True, 1.0]"
+        raise ValueError("all held")
+        "#,
+        "ValueError",
+        "ValueError: all held",
+    );
+}
+
+#[test]
+fn sorting_mixed_types() {
+    assert_exception(
+        "sort-mixed-types",
+        r#"
+        xs = sorted([1, "a", 2.0] * 10)
+        "#,
+        "TypeError",
+        "TypeError: '<' not supported between instances of 'str' and 'int'",
+    );
+}
+
+#[test]
+fn dict_update_keeps_the_pairs_before_a_bad_one() {
+    assert_exception(
+        "dict-update-partial",
+        r#"
+        d = {}
+        try:
+            d.update([(1, 2), 3])
+        except TypeError as e:
+            assert str(e) == "cannot convert dictionary update sequence element #1 to a sequence"
+        assert d == {1: 2}
+        e = {}
+        e.update([("a", 1), ([1], 2)])
+        "#,
+        "TypeError",
+        "TypeError: unhashable type: 'list'",
+    );
+}

@@ -10,6 +10,7 @@ use weft_model::{AccessHint, Builtin, BuiltinFn, ExcType, QueueName, ThreadingNa
 use crate::machine::{Args, Ctx, Machine};
 use crate::ops::{self, PyResult};
 use crate::primitives;
+use crate::sort::{reverse_kw, sort_values};
 use crate::state::{
     CondState, EventState, LockState, Object, QueueState, RLockState, SemState, State, ThreadObj,
 };
@@ -505,14 +506,7 @@ fn call_fn(
                 Some(v) => m.read_all(s, tid, v, cx)?,
             };
             if f == BuiltinFn::Sorted {
-                sort_values(s, &mut items)?;
-                if args
-                    .kw
-                    .iter()
-                    .any(|(k, v)| &**k == "reverse" && ops::truthy(s, v))
-                {
-                    items.reverse();
-                }
+                sort_values(s, &mut items, reverse_kw(s, args))?;
             }
             if f == BuiltinFn::Reversed {
                 items.reverse();
@@ -623,18 +617,4 @@ pub(crate) fn dict_set(s: &State, d: &mut Vec<(Value, Value)>, k: Value, v: Valu
         None => d.push((k, v)),
     }
     Ok(())
-}
-
-pub(crate) fn sort_values(s: &State, items: &mut [Value]) -> PyResult<()> {
-    let mut err = None;
-    // With a NaN no order holds; CPython's result then depends on its sort's
-    // exact comparisons, and this one takes such a pair as equal.
-    items.sort_by(|x, y| match ops::py_cmp(s, x, y, "<") {
-        Ok(o) => o.unwrap_or(std::cmp::Ordering::Equal),
-        Err(e) => {
-            err.get_or_insert(e);
-            std::cmp::Ordering::Equal
-        }
-    });
-    err.map_or(Ok(()), Err)
 }

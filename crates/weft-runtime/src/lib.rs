@@ -22,6 +22,7 @@ mod primitives;
 pub mod race;
 pub mod reduction;
 mod sharing;
+mod sort;
 pub mod state;
 pub mod symmetry;
 pub mod value;

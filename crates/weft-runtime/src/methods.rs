@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use weft_model::{AccessHint, ExcType, Method};
 
-use crate::builtins::{arity, dict_set, sort_values};
+use crate::builtins::{arity, dict_set};
 use crate::machine::{Args, CallResult, Choice, Ctx, Machine};
 use crate::ops::{self, PyResult};
 use crate::primitives;
+use crate::sort::{reverse_kw, sort_values};
 use crate::state::{Object, State};
 use crate::value::{exc, ObjId, Tid, Value};
 
@@ -191,14 +192,7 @@ fn list_method(
             Value::Int(l.iter().filter(|x| ops::py_eq(s, x, &a[0])).count() as i64)
         }
         Method::Sort => {
-            sort_values(s, &mut l)?;
-            if args
-                .kw
-                .iter()
-                .any(|(k, v)| &**k == "reverse" && ops::truthy(s, v))
-            {
-                l.reverse();
-            }
+            sort_values(s, &mut l, reverse_kw(s, args))?;
             Value::None
         }
         Method::Reverse => {
@@ -323,11 +317,12 @@ fn dict_method(
                     a.len()
                 )));
             }
-            for (k, v) in update_pairs(s, a.first())? {
-                dict_set(s, &mut d, k, v)?;
-            }
-            for (k, v) in &args.kw {
-                dict_set(s, &mut d, Value::Str(k.clone()), v.clone())?;
+            if let Err(e) = update_from(s, &mut d, a.first(), &args.kw) {
+                // CPython keeps the pairs it took before the one that failed.
+                if let Object::Dict(dst) = s.obj_mut(id) {
+                    *dst = d;
+                }
+                return Err(e);
             }
             Value::None
         }
@@ -471,34 +466,47 @@ fn note_call(
     });
 }
 
-/// The key-value pairs `dict.update(arg)` takes from its argument: a dict's
-/// items, or an iterable of two-item iterables, with CPython's errors.
-fn update_pairs(s: &State, arg: Option<&Value>) -> PyResult<Vec<(Value, Value)>> {
-    let Some(arg) = arg else {
-        return Ok(Vec::new());
-    };
-    if let Value::Obj(o) = arg {
-        if let Object::Dict(src) = s.obj(*o) {
-            return Ok(src.clone());
+/// `dict.update(arg, **kw)` into `d`: a dict's items, or an iterable of
+/// two-item iterables, then the keyword arguments, one pair at a time and
+/// with CPython's errors (the pairs before a failing one stay in `d`).
+fn update_from(
+    s: &State,
+    d: &mut Vec<(Value, Value)>,
+    arg: Option<&Value>,
+    kw: &[(Arc<str>, Value)],
+) -> PyResult<()> {
+    match arg {
+        None => {}
+        Some(Value::Obj(o)) if matches!(s.obj(*o), Object::Dict(_)) => {
+            let Object::Dict(src) = s.obj(*o).clone() else {
+                unreachable!()
+            };
+            for (k, v) in src {
+                dict_set(s, d, k, v)?;
+            }
+        }
+        Some(arg) => {
+            for (i, item) in ops::iterate(s, arg)?.iter().enumerate() {
+                let Ok(kv) = ops::iterate(s, item) else {
+                    return Err(ops::type_error(format!(
+                        "cannot convert dictionary update sequence element #{i} to a sequence"
+                    )));
+                };
+                let [k, v] = kv.as_slice() else {
+                    return Err(exc(
+                        ExcType::ValueError,
+                        format!(
+                            "dictionary update sequence element #{i} has length {}; 2 is required",
+                            kv.len()
+                        ),
+                    ));
+                };
+                dict_set(s, d, k.clone(), v.clone())?;
+            }
         }
     }
-    let mut pairs = Vec::new();
-    for (i, item) in ops::iterate(s, arg)?.iter().enumerate() {
-        let Ok(kv) = ops::iterate(s, item) else {
-            return Err(ops::type_error(format!(
-                "cannot convert dictionary update sequence element #{i} to a sequence"
-            )));
-        };
-        let [k, v] = kv.as_slice() else {
-            return Err(exc(
-                ExcType::ValueError,
-                format!(
-                    "dictionary update sequence element #{i} has length {}; 2 is required",
-                    kv.len()
-                ),
-            ));
-        };
-        pairs.push((k.clone(), v.clone()));
+    for (k, v) in kw {
+        dict_set(s, d, Value::Str(k.clone()), v.clone())?;
     }
-    Ok(pairs)
+    Ok(())
 }

@@ -25,7 +25,11 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// faulted in and zeroed again by the kernel (a tenth of the run time on
 /// one worker, more on two, where each worker frees what the other
 /// allocated). The process keeps what its peak needed until it exits.
+/// A `MIMALLOC_PURGE_DELAY` in the environment still wins.
 fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: setting an option is sound at any time; -1 is "never purge".
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
