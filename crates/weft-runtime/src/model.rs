@@ -1,109 +1,29 @@
 //! The compiled program as a transition system for the explorer: a state's
 //! successors are every thread's every possible next step.
 
-use std::sync::Arc;
+mod findings;
+mod interner;
 
 use weft_explore::{Expansion, Model, Successor, Witness};
-use weft_model::{ExcType, FuncId, GlobalId, Instr, Pc};
+use weft_model::GlobalId;
 
 use crate::dict_order;
-use crate::machine::{Choice, Choices, Ctx, Event, Machine};
-use crate::ops;
+use crate::machine::{Choice, Choices, Ctx, Machine};
 use crate::part::Part;
-use crate::primitives;
-use crate::race::{Loc, Site};
+use crate::race::Loc;
 use crate::reduction::{InheritedReaches, Reducer};
-use crate::state::{HeapObj, Label, State, ThreadState};
+use crate::state::{HeapObj, Label, State};
 use crate::symmetry;
-use crate::value::{Exception, ObjId, Tid, Value};
-use rustc_hash::FxHashSet;
+use crate::value::Tid;
+pub use findings::{BlockedThread, Finding, FindingKey};
+use interner::{Interner, PartBytes};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Mutex;
 
 /// One scheduling decision: which thread moves, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Step {
     pub thread: Tid,
     pub choice: Choice,
-}
-
-#[derive(Clone, Debug)]
-pub struct BlockedThread {
-    pub tid: Tid,
-    pub name: String,
-    pub what: String,
-    pub holders: Vec<String>,
-    pub at: Option<(FuncId, Pc)>,
-}
-
-/// What the runtime reports; the checker turns these into user findings.
-#[derive(Clone, Debug)]
-pub enum Finding {
-    Race {
-        subject: String,
-        loc: Loc,
-        first: Site,
-        second: Site,
-        first_thread: String,
-        second_thread: String,
-    },
-    /// An uncaught exception ended a thread (an `assert` is reported as an assertion).
-    Exception {
-        tid: Tid,
-        thread: String,
-        exc: Arc<Exception>,
-        traceback: Vec<(FuncId, Pc)>,
-    },
-    /// An `invariants` (`final == false`) or `final` entry is false, or raised.
-    CheckFailed {
-        index: usize,
-        is_final: bool,
-        value: String,
-        error: Option<String>,
-        globals: Vec<(String, String)>,
-    },
-    /// A thread ran too long without a step: exploration past it is not faithful.
-    Runaway { thread: String, site: (FuncId, Pc) },
-    Deadlock {
-        threads: Vec<BlockedThread>,
-        self_deadlock: bool,
-    },
-    LockEdge {
-        from: String,
-        to: String,
-        from_obj: ObjId,
-        to_obj: ObjId,
-        tid: Tid,
-        thread: String,
-        from_site: (FuncId, Pc),
-        to_site: (FuncId, Pc),
-        gates: Vec<String>,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FindingKey {
-    Race(String),
-    Exception {
-        ty: ExcType,
-        msg: String,
-        site: Option<(FuncId, Pc)>,
-        assert: bool,
-    },
-    Check {
-        index: usize,
-        is_final: bool,
-    },
-    Runaway,
-    Deadlock {
-        self_deadlock: bool,
-    },
-    LockEdge {
-        from: String,
-        to: String,
-        thread: String,
-        gates: Vec<String>,
-    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -149,124 +69,6 @@ pub struct ThreadModel<'p> {
     /// Witnesses [`ThreadModel::concrete_witness`] could not follow back
     /// to real threads (a bug if ever non-zero; the oracle checks it).
     unmatched_witnesses: AtomicU32,
-}
-
-/// The parts seen so far, in shards chosen by a part's hash so that the
-/// explorer's workers seldom wait for each other.
-struct Interner {
-    shards: Vec<Mutex<Shard>>,
-    /// Bytes held by the interned parts (allocations included).
-    bytes: std::sync::atomic::AtomicU64,
-}
-
-#[derive(Default)]
-struct Shard {
-    threads: FxHashSet<Part<ThreadState>>,
-    objects: FxHashSet<Part<HeapObj>>,
-    globals: FxHashSet<Part<Vec<Value>>>,
-    thread_sets: FxHashSet<Part<Vec<Part<ThreadState>>>>,
-    heaps: FxHashSet<Part<Vec<Part<HeapObj>>>>,
-}
-
-const SHARDS: usize = 64;
-
-impl Default for Interner {
-    fn default() -> Self {
-        Interner {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
-            bytes: Default::default(),
-        }
-    }
-}
-
-impl Interner {
-    /// Replace `part` by the equal part already known, or remember it.
-    fn one<T: Eq + std::hash::Hash + PartBytes>(
-        &self,
-        set: fn(&mut Shard) -> &mut FxHashSet<Part<T>>,
-        part: &mut Part<T>,
-    ) {
-        let shard = (part.hash128() >> 64) as usize % SHARDS;
-        let mut shard = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
-        let set = set(&mut shard);
-        match set.get(part) {
-            Some(known) => *part = known.clone(),
-            None => {
-                set.insert(part.clone());
-                // The part, its hash-set slot, and its allocation header.
-                let bytes = part.bytes() + 8 + 48;
-                self.bytes
-                    .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
-            }
-        }
-    }
-
-    /// Replace the parts of `s` that changed from `parent` by their interned copies.
-    fn intern(&self, parent: &State, s: &mut State) {
-        if !Part::ptr_eq(&parent.globals, &s.globals) {
-            self.one(|sh| &mut sh.globals, &mut s.globals);
-        }
-        if !Part::ptr_eq(&parent.threads, &s.threads) {
-            let threads = s.threads.make_mut();
-            for (i, t) in threads.iter_mut().enumerate() {
-                if !parent.threads.get(i).is_some_and(|p| Part::ptr_eq(p, t)) {
-                    self.one(|sh| &mut sh.threads, t);
-                }
-            }
-            self.one(|sh| &mut sh.thread_sets, &mut s.threads);
-        }
-        if !Part::ptr_eq(&parent.heap, &s.heap) {
-            let heap = s.heap.make_mut();
-            for (i, o) in heap.iter_mut().enumerate() {
-                if !parent.heap.get(i).is_some_and(|p| Part::ptr_eq(p, o)) {
-                    self.one(|sh| &mut sh.objects, o);
-                }
-            }
-            self.one(|sh| &mut sh.heaps, &mut s.heap);
-        }
-    }
-}
-
-/// Bytes a part's value occupies, its heap allocations included.
-trait PartBytes {
-    fn bytes(&self) -> usize;
-}
-
-const VALUE: usize = std::mem::size_of::<Value>();
-
-impl PartBytes for ThreadState {
-    fn bytes(&self) -> usize {
-        std::mem::size_of::<ThreadState>()
-            + self
-                .frames
-                .iter()
-                .map(|f| {
-                    std::mem::size_of_val(f)
-                        + (f.locals.len() + f.stack.len() + f.handling.len()) * VALUE
-                })
-                .sum::<usize>()
-    }
-}
-
-impl PartBytes for HeapObj {
-    fn bytes(&self) -> usize {
-        use crate::state::Object;
-        std::mem::size_of::<HeapObj>()
-            + match &self.obj {
-                Object::List(v) => v.len() * VALUE,
-                Object::Dict(v) => v.len() * 2 * VALUE,
-                Object::Queue(q) => q.items.len() * VALUE,
-                Object::Condition(c) => c.waiters.len() * std::mem::size_of::<Tid>(),
-                Object::Thread(t) => (t.args.len() + t.kwargs.len() * 2) * VALUE,
-                _ => 0,
-            }
-    }
-}
-
-impl<T> PartBytes for Vec<T> {
-    fn bytes(&self) -> usize {
-        std::mem::size_of::<Vec<T>>() + self.len() * std::mem::size_of::<T>()
-    }
 }
 
 impl<'p> ThreadModel<'p> {
@@ -382,79 +184,6 @@ impl<'p> ThreadModel<'p> {
         self.assumptions_broken.load(Ordering::Relaxed)
     }
 
-    /// Turn a step's events into findings.
-    pub fn findings_of(&self, s: &State, events: Vec<Event>, out: &mut Vec<Finding>) {
-        let m = &self.machine;
-        for e in events {
-            match e {
-                Event::Race(hit) => {
-                    let subject = self.location_subject(s, &hit.loc);
-                    out.push(Finding::Race {
-                        subject,
-                        loc: hit.loc,
-                        first_thread: m.thread_name(s, hit.first.tid),
-                        second_thread: m.thread_name(s, hit.second.tid),
-                        first: hit.first,
-                        second: hit.second,
-                    });
-                }
-                Event::Runaway { tid, site } => out.push(Finding::Runaway {
-                    thread: m.thread_name(s, tid),
-                    site,
-                }),
-                Event::Uncaught {
-                    tid,
-                    exc,
-                    traceback,
-                } => {
-                    out.push(Finding::Exception {
-                        tid,
-                        thread: m.thread_name(s, tid),
-                        exc,
-                        traceback,
-                    });
-                }
-                Event::LockEdge {
-                    from,
-                    to,
-                    tid,
-                    from_site,
-                    to_site,
-                    gates,
-                } => {
-                    if self.symmetry && symmetry::has_peer(s, tid) {
-                        self.assumptions_broken.store(true, Ordering::Relaxed);
-                    }
-                    let mut gates: Vec<String> =
-                        gates.iter().map(|g| m.object_name(s, *g)).collect();
-                    gates.sort();
-                    out.push(Finding::LockEdge {
-                        from: m.object_name(s, from),
-                        to: m.object_name(s, to),
-                        from_obj: from,
-                        to_obj: to,
-                        tid,
-                        thread: m.thread_name(s, tid),
-                        from_site,
-                        to_site,
-                        gates,
-                    });
-                }
-            }
-        }
-    }
-
-    /// The subject of a race: the module global it happens on.
-    fn location_subject(&self, s: &State, loc: &Loc) -> String {
-        match Self::subject_global(&s.heap, loc) {
-            Some(g) => self.machine.prog.globals[g as usize].name.clone(),
-            None => match loc {
-                Loc::Elem(obj, _) | Loc::Shape(obj) => self.machine.object_name(s, *obj),
-                Loc::Global(_) => unreachable!("a global is its own subject"),
-            },
-        }
-    }
-
     /// The global a location's races are reported under, where that never
     /// changes: the global itself, or where its container was first stored.
     fn subject_global(heap: &[Part<HeapObj>], loc: &Loc) -> Option<GlobalId> {
@@ -505,82 +234,6 @@ impl<'p> ThreadModel<'p> {
             race.make_mut()
                 .records
                 .retain(|(loc, _)| !reported_here(loc));
-        }
-    }
-
-    /// The `invariants` that are false in `s`.
-    pub fn check_invariants(&self, s: &State, out: &mut Vec<Finding>) {
-        for (i, c) in self.machine.prog.invariants.iter().enumerate() {
-            self.check(s, i, false, c.func, out);
-        }
-    }
-
-    fn check(&self, s: &State, index: usize, is_final: bool, func: FuncId, out: &mut Vec<Finding>) {
-        let m = &self.machine;
-        let (ok, value, error) = match m.eval_check(s, func) {
-            Ok(v) => (ops::truthy(s, &v), ops::repr(m.prog, s, &v), None),
-            // An invariant over a global the program has not assigned yet holds vacuously.
-            Err(e) if !is_final && e.ty == ExcType::NameError => return,
-            Err(e) => (false, String::new(), Some(e.display())),
-        };
-        if !ok {
-            out.push(Finding::CheckFailed {
-                index,
-                is_final,
-                value,
-                error,
-                globals: self.globals_of(s, func),
-            });
-        }
-    }
-
-    /// The values of the globals a check reads.
-    fn globals_of(&self, s: &State, func: FuncId) -> Vec<(String, String)> {
-        let m = &self.machine;
-        let mut seen = Vec::new();
-        for i in &m.prog.function(func).code {
-            if let Instr::LoadGlobal(g, _) = i {
-                if !seen.contains(g) {
-                    seen.push(*g);
-                }
-            }
-        }
-        seen.iter()
-            .map(|&g| {
-                (
-                    m.prog.globals[g as usize].name.clone(),
-                    ops::repr(m.prog, s, &s.globals[g as usize]),
-                )
-            })
-            .collect()
-    }
-
-    /// Every blocked thread of a state where nothing can move.
-    pub fn deadlock(&self, s: &State, cx: &mut Ctx) -> Finding {
-        let m = &self.machine;
-        let mut threads = Vec::new();
-        let mut self_deadlock = false;
-        for (tid, th) in s.threads.iter().enumerate() {
-            let tid = tid as Tid;
-            if th.done {
-                continue;
-            }
-            let b = primitives::blocked_on(m, s, tid);
-            self_deadlock |= b.self_deadlock;
-            if let Some(l) = b.acquiring {
-                primitives::blocked_lock_edges(m, s, tid, l, cx);
-            }
-            threads.push(BlockedThread {
-                tid,
-                name: m.thread_name(s, tid),
-                what: b.what,
-                holders: b.holders.iter().map(|&h| m.thread_name(s, h)).collect(),
-                at: m.poised(s, tid).map(|(f, pc, _)| (f, pc)),
-            });
-        }
-        Finding::Deadlock {
-            threads,
-            self_deadlock,
         }
     }
 }
@@ -712,37 +365,7 @@ impl Model for ThreadModel<'_> {
     type FindingKey = FindingKey;
 
     fn finding_key(&self, f: &Finding) -> FindingKey {
-        match f {
-            Finding::Race { subject, .. } => FindingKey::Race(subject.clone()),
-            Finding::Exception { exc, .. } => FindingKey::Exception {
-                ty: exc.ty,
-                msg: exc.msg.to_string(),
-                site: exc.site,
-                assert: exc.from_assert,
-            },
-            Finding::CheckFailed {
-                index, is_final, ..
-            } => FindingKey::Check {
-                index: *index,
-                is_final: *is_final,
-            },
-            Finding::Deadlock { self_deadlock, .. } => FindingKey::Deadlock {
-                self_deadlock: *self_deadlock,
-            },
-            Finding::Runaway { .. } => FindingKey::Runaway,
-            Finding::LockEdge {
-                from,
-                to,
-                thread,
-                gates,
-                ..
-            } => FindingKey::LockEdge {
-                from: from.clone(),
-                to: to.clone(),
-                thread: thread.clone(),
-                gates: gates.clone(),
-            },
-        }
+        FindingKey::of(f)
     }
 
     fn initial(&self, findings: &mut Vec<Finding>) -> State {
