@@ -544,3 +544,20 @@ fn dict_update_keeps_the_pairs_before_a_bad_one() {
         "TypeError: unhashable type: 'list'",
     );
 }
+
+#[test]
+fn dict_from_pairs_of_wrong_length() {
+    // `dict(items)` takes its pairs as `update` does, with the same errors.
+    assert_exception(
+        "dict-pairs-wrong-length",
+        r#"
+        try:
+            d = dict([1])
+        except TypeError as e:
+            assert str(e) == "cannot convert dictionary update sequence element #0 to a sequence"
+        d = dict([("a", 1), (1, 2, 3)])
+        "#,
+        "ValueError",
+        "ValueError: dictionary update sequence element #1 has length 3; 2 is required",
+    );
+}

@@ -1,14 +1,27 @@
 //! Global classification over whole programs.
 mod common;
 use common::*;
-use weft_model::{GlobalKind, Program};
+use weft_model::{GlobalInfo, GlobalKind, Program};
 
-fn kind(p: &Program, name: &str) -> GlobalKind {
+fn global<'p>(p: &'p Program, name: &str) -> &'p GlobalInfo {
     p.globals
         .iter()
         .find(|g| g.name == name)
         .unwrap_or_else(|| panic!("no global {name}"))
-        .kind
+}
+
+/// `src` compiled with one `final` check.
+fn compile_with_final(src: &str, check: &str) -> Program {
+    let file = weft_diag::SourceFile::new("s.yaml", format!("final:\n  - {check}\n"));
+    let mut options = weft_compile::Options::none(file.clone());
+    options
+        .finals
+        .push(weft_diag::Embedded::new(file, check.to_string(), vec![11]));
+    weft_compile::compile(&weft_diag::Embedded::detached("t.py", src), &options).expect("compiles")
+}
+
+fn kind(p: &Program, name: &str) -> GlobalKind {
+    global(p, name).kind
 }
 
 const COUNTER: &str = "import threading
@@ -118,11 +131,7 @@ fn globals_created_only_by_functions() {
 }
 
 fn confined(p: &Program, name: &str) -> bool {
-    p.globals
-        .iter()
-        .find(|g| g.name == name)
-        .unwrap_or_else(|| panic!("no global {name}"))
-        .confined
+    global(p, name).confined
 }
 
 /// A global whose value threads use only as the container of an operation
@@ -172,14 +181,7 @@ fn confined_globals_are_used_only_as_container_operands() {
     );
     assert!(!confined(&p, "items"));
     let check = "items == [0, 1] and list(items)";
-    let file = weft_diag::SourceFile::new("s.yaml", format!("final:\n  - {check}\n"));
-    let mut options = weft_compile::Options::none(file.clone());
-    options
-        .finals
-        .push(weft_diag::Embedded::new(file, check.to_string(), vec![11]));
-    let src = "items = [0]\ndef work():\n    items.append(1)\n";
-    let p = weft_compile::compile(&weft_diag::Embedded::detached("t.py", src), &options)
-        .expect("compiles");
+    let p = compile_with_final("items = [0]\ndef work():\n    items.append(1)\n", check);
     assert!(confined(&p, "items"));
 }
 
@@ -260,11 +262,7 @@ fn functions_that_may_run_code_from_data_are_marked() {
 }
 
 fn unordered(p: &Program, name: &str) -> bool {
-    p.globals
-        .iter()
-        .find(|g| g.name == name)
-        .unwrap_or_else(|| panic!("no global {name}"))
-        .unordered
+    global(p, name).unordered
 }
 
 /// A dict's insertion order is unseen when its global is confined and no
@@ -309,14 +307,7 @@ fn unordered_globals_never_show_their_order() {
         ("list(table) == [1, 2]", true),
         ("table.items()", true),
     ] {
-        let file = weft_diag::SourceFile::new("s.yaml", format!("final:\n  - {check}\n"));
-        let mut options = weft_compile::Options::none(file.clone());
-        options
-            .finals
-            .push(weft_diag::Embedded::new(file, check.to_string(), vec![11]));
-        let src = "table = {}\ndef work():\n    table[1] = 2\n";
-        let p = weft_compile::compile(&weft_diag::Embedded::detached("t.py", src), &options)
-            .expect("compiles");
+        let p = compile_with_final("table = {}\ndef work():\n    table[1] = 2\n", check);
         assert!(confined(&p, "table"), "{check}");
         assert_eq!(unordered(&p, "table"), !shows, "{check}");
     }

@@ -57,8 +57,16 @@ struct Prepared<M: Model> {
 /// Keys of findings reported with short witnesses ([`Expansion::reported`]).
 type Reported<M> = Arc<[<M as Model>::FindingKey]>;
 
+/// A frontier node's state as it waits to be expanded: whole (exact mode,
+/// cloned from the store) or flat (fingerprint mode, [`flat`]), decoded by
+/// whichever worker expands it rather than by the merging thread.
+enum Waiting<S> {
+    Whole(S),
+    Flat(Box<[u8]>),
+}
+
 /// A frontier node's state, with what to tell the model on expanding it.
-type Pending<M> = (<M as Model>::State, Reported<M>);
+type Pending<M> = (Waiting<<M as Model>::State>, Reported<M>);
 
 /// Frontier nodes expanded at once when several workers run: enough to
 /// keep them busy between merges, few enough to bound the memory the
@@ -72,7 +80,8 @@ fn expand_one<M: Model>(
     model: &M,
     reduce: bool,
     mode: Visited,
-    (state, reported): &Pending<M>,
+    state: &M::State,
+    reported: &Reported<M>,
 ) -> Expanded<M> {
     let mut exp = Expansion {
         reported: reported.clone(),
@@ -95,19 +104,53 @@ fn expand_one<M: Model>(
 /// What a worker computes for one state ([`expand_one`]).
 type Expanded<M> = (Expansion<M>, bool, Vec<Key>);
 
+/// [`expand_one`] on a waiting state, and the state if it had to be decoded.
+fn expand_pending<M: Model>(
+    model: &M,
+    reduce: bool,
+    mode: Visited,
+    (waiting, reported): &Pending<M>,
+) -> (Expanded<M>, Option<M::State>) {
+    match waiting {
+        Waiting::Whole(state) => (expand_one(model, reduce, mode, state, reported), None),
+        Waiting::Flat(bytes) => {
+            let state = flat::decode(bytes);
+            (
+                expand_one(model, reduce, mode, &state, reported),
+                Some(state),
+            )
+        }
+    }
+}
+
 /// The frontier states with their expansions, in frontier order.
-fn prepared<M: Model>(states: Vec<Pending<M>>, expanded: Vec<Expanded<M>>) -> Vec<Prepared<M>> {
+fn prepared<M: Model>(
+    states: Vec<Pending<M>>,
+    expanded: Vec<(Expanded<M>, Option<M::State>)>,
+) -> Vec<Prepared<M>> {
     states
         .into_iter()
         .zip(expanded)
-        .map(|((state, reported), (exp, reduced, keys))| Prepared {
-            state,
-            exp,
-            reduced,
-            keys,
-            reported,
-        })
+        .map(
+            |((waiting, reported), ((exp, reduced, keys), decoded))| Prepared {
+                state: match (waiting, decoded) {
+                    (_, Some(state)) | (Waiting::Whole(state), None) => state,
+                    (Waiting::Flat(_), None) => {
+                        unreachable!("a flat state is decoded on expansion")
+                    }
+                },
+                exp,
+                reduced,
+                keys,
+                reported,
+            },
+        )
         .collect()
+}
+
+/// Bytes a frontier entry holds: its encoding and the box pointing at it.
+fn flat_bytes(bytes: &[u8]) -> u64 {
+    (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64
 }
 
 /// The resident memory of this process, from `/proc/self/statm` (4 KiB
@@ -280,7 +323,7 @@ impl<M: Model> Explorer<'_, M> {
             }
             let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
             let claims: Claims = Claims::new(ahead.len());
-            let work = || claims.drain(|i| expand_one(model, reduce, mode, &ahead[i]));
+            let work = || claims.drain(|i| expand_pending(model, reduce, mode, &ahead[i]));
             let (merged, expanded) = std::thread::scope(|scope| {
                 let helpers: Vec<_> = (1..self.workers).map(|_| scope.spawn(work)).collect();
                 let mut merged = Ok(());
@@ -322,7 +365,7 @@ impl<M: Model> Explorer<'_, M> {
     ) -> Result<(), Status> {
         let node = self.nodes[cursor];
         let Prepared {
-            mut state,
+            state,
             mut exp,
             reduced,
             mut keys,
@@ -368,9 +411,8 @@ impl<M: Model> Explorer<'_, M> {
         if reduced {
             if self.closes_cycle(&exp, &keys, node.depth) {
                 self.proviso_full += 1;
-                let pending = (state, reported);
-                (exp, _, keys) = expand_one(self.model, false, self.store.mode(), &pending);
-                state = pending.0;
+                (exp, _, keys) =
+                    expand_one(self.model, false, self.store.mode(), &state, &reported);
             } else {
                 self.reduced += 1;
             }
@@ -456,15 +498,14 @@ impl<M: Model> Explorer<'_, M> {
         (from..to)
             .map(|i| {
                 let state = match self.store.get(self.nodes[i].state) {
-                    Some(s) => s.clone(),
+                    Some(s) => Waiting::Whole(s.clone()),
                     None => {
                         let bytes = self
                             .frontier
                             .pop_front()
                             .expect("frontier holds every unexpanded node");
-                        self.frontier_bytes -=
-                            (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64;
-                        flat::decode(&bytes)
+                        self.frontier_bytes -= flat_bytes(&bytes);
+                        Waiting::Flat(bytes)
                     }
                 };
                 (state, self.reported_before(self.nodes[i].depth))
@@ -504,7 +545,7 @@ impl<M: Model> Explorer<'_, M> {
         let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
         // Starting threads costs more than expanding a handful of states.
         let workers = if states.len() >= 32 { workers } else { 1 };
-        let expanded = parallel::map(&states, workers, |s| expand_one(model, reduce, mode, s));
+        let expanded = parallel::map(&states, workers, |s| expand_pending(model, reduce, mode, s));
         prepared(states, expanded)
     }
 
@@ -531,7 +572,7 @@ impl<M: Model> Explorer<'_, M> {
 
     fn push_frontier(&mut self, state: &M::State) {
         let bytes = flat::encode(state);
-        self.frontier_bytes += (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64;
+        self.frontier_bytes += flat_bytes(&bytes);
         self.frontier.push_back(bytes);
     }
 

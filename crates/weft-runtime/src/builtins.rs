@@ -529,16 +529,8 @@ fn call_fn(
                         }
                     }
                     v => {
-                        for pair in m.read_all(s, tid, v, cx)? {
-                            let kv = ops::iterate(s, &pair)?;
-                            if kv.len() != 2 {
-                                return Err(exc(
-                                    ExcType::ValueError,
-                                    "dictionary update sequence element has wrong length",
-                                ));
-                            }
-                            dict_set(s, &mut entries, kv[0].clone(), kv[1].clone())?;
-                        }
+                        let items = m.read_all(s, tid, v, cx)?;
+                        insert_pairs(s, &mut entries, &items)?;
                     }
                 }
             }
@@ -615,6 +607,34 @@ pub(crate) fn dict_set(s: &State, d: &mut Vec<(Value, Value)>, k: Value, v: Valu
     match ops::dict_find(s, d, &k) {
         Some(i) => d[i].1 = v,
         None => d.push((k, v)),
+    }
+    Ok(())
+}
+
+/// Insert the pairs of `dict(items)` or `d.update(items)` into `d`, one at
+/// a time and with CPython's errors: each item must be an iterable of two
+/// (the pairs before a failing one stay in `d`).
+pub(crate) fn insert_pairs(
+    s: &State,
+    d: &mut Vec<(Value, Value)>,
+    items: &[Value],
+) -> PyResult<()> {
+    for (i, item) in items.iter().enumerate() {
+        let Ok(kv) = ops::iterate(s, item) else {
+            return Err(ops::type_error(format!(
+                "cannot convert dictionary update sequence element #{i} to a sequence"
+            )));
+        };
+        let [k, v] = kv.as_slice() else {
+            return Err(exc(
+                ExcType::ValueError,
+                format!(
+                    "dictionary update sequence element #{i} has length {}; 2 is required",
+                    kv.len()
+                ),
+            ));
+        };
+        dict_set(s, d, k.clone(), v.clone())?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use weft_model::{AccessHint, ExcType, Method};
 
-use crate::builtins::{arity, dict_set};
+use crate::builtins::{arity, dict_set, insert_pairs};
 use crate::machine::{Args, CallResult, Choice, Ctx, Machine};
 use crate::ops::{self, PyResult};
 use crate::primitives;
@@ -485,25 +485,7 @@ fn update_from(
                 dict_set(s, d, k, v)?;
             }
         }
-        Some(arg) => {
-            for (i, item) in ops::iterate(s, arg)?.iter().enumerate() {
-                let Ok(kv) = ops::iterate(s, item) else {
-                    return Err(ops::type_error(format!(
-                        "cannot convert dictionary update sequence element #{i} to a sequence"
-                    )));
-                };
-                let [k, v] = kv.as_slice() else {
-                    return Err(exc(
-                        ExcType::ValueError,
-                        format!(
-                            "dictionary update sequence element #{i} has length {}; 2 is required",
-                            kv.len()
-                        ),
-                    ));
-                };
-                dict_set(s, d, k.clone(), v.clone())?;
-            }
-        }
+        Some(arg) => insert_pairs(s, d, &ops::iterate(s, arg)?)?,
     }
     for (k, v) in kw {
         dict_set(s, d, Value::Str(k.clone()), v.clone())?;

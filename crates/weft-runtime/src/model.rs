@@ -16,7 +16,7 @@ use crate::state::{HeapObj, Label, State};
 use crate::symmetry;
 use crate::value::Tid;
 pub use findings::{BlockedThread, Finding, FindingKey};
-use interner::{Interner, PartBytes};
+use interner::Interner;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// One scheduling decision: which thread moves, and how.
@@ -30,7 +30,8 @@ pub struct Step {
 pub struct ModelOptions {
     /// Do not keep every distinct part for sharing between states. The
     /// table of parts lives as long as the model; when the explorer keeps
-    /// only fingerprints, it would hold every state's parts anyway.
+    /// only fingerprints, it would hold every state's parts anyway. (For
+    /// fingerprint mode only: `state_bytes` then no longer counts parts.)
     pub no_part_sharing: bool,
     /// Forget race-tracking records no future access can race with
     /// ([`Reducer::forget_known_accesses`]), so that more states merge.
@@ -419,18 +420,12 @@ impl Model for ThreadModel<'_> {
         true
     }
 
-    /// With shared parts, a state's own bytes are its handles and its race
-    /// records (its parts are counted once, in `shared_bytes`); without,
-    /// everything it holds (an overestimate where frontier states share
-    /// parts, which is the safe side for a memory limit).
+    /// A state's own bytes: its handles and its race records. Its parts
+    /// are counted once, in `shared_bytes`. (Only exact mode asks, and there
+    /// parts are shared; with fingerprints the explorer counts the flat
+    /// encodings of the states it holds.)
     fn state_bytes(&self, s: &State) -> usize {
-        let own = std::mem::size_of::<State>() + s.race.records.len() * 64;
-        if !self.options.no_part_sharing {
-            return own;
-        }
-        own + s.globals.bytes()
-            + s.heap.iter().map(|o| o.bytes() + 48).sum::<usize>()
-            + s.threads.iter().map(|t| t.bytes() + 48).sum::<usize>()
+        std::mem::size_of::<State>() + s.race.records.len() * 64
     }
 
     fn shared_bytes(&self) -> u64 {

@@ -155,11 +155,18 @@ fn num_cmp(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
+/// 2**63 as a float: every finite float below it and at or above -2**63
+/// truncates to an i64 exactly.
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// The int a float equals, if any (`2.0` is `2`; `2.5`, `inf` and `2.0**63`
+/// equal no i64).
+pub fn float_as_int(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && (-TWO_63..TWO_63).contains(&f)).then_some(f as i64)
+}
+
 /// `i` against `f`, exactly.
 fn int_float_cmp(i: i64, f: f64) -> Option<Ordering> {
-    // 2**63 as a float; every finite float below it and at or above -2**63
-    // truncates to an i64 exactly.
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     if f.is_nan() {
         return None;
     }

@@ -64,13 +64,7 @@ impl Key {
 /// An int, a bool or an integral float as the int it equals.
 fn int_key(v: &Value) -> Option<i64> {
     match v {
-        Value::Float(f) => {
-            let f = f.0;
-            // Integral and within i64 (2**63 itself is not).
-            (f.fract() == 0.0
-                && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f))
-            .then_some(f as i64)
-        }
+        Value::Float(f) => crate::ops::float_as_int(f.0),
         other => other.as_int(),
     }
 }

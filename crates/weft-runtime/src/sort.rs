@@ -130,19 +130,41 @@ mod tests {
         }
     }
 
-    fn ints(v: &[i64]) -> Vec<Value> {
-        v.iter().map(|&i| Value::Int(i)).collect()
+    /// Numbers with many equal values, half of them spelt as floats
+    /// (`3` and `3.0` are equal but tell apart), so that a test sees
+    /// whether equal items keep their order.
+    fn numbers(n: usize) -> Vec<Value> {
+        (0..n as i64)
+            .map(|i| match (i * 7919) % 13 {
+                k if i % 2 == 0 => Value::Int(k),
+                k => Value::Float(crate::value::F64(k as f64)),
+            })
+            .collect()
+    }
+
+    fn key(v: &Value) -> i64 {
+        match v {
+            Value::Float(f) => f.0 as i64,
+            other => other.as_int().expect("a number"),
+        }
     }
 
     #[test]
     fn sorts_short_and_long_lists_stably() {
         let s = empty_state();
         for n in [0usize, 1, 2, 5, 63, 64, 65, 200] {
-            let mut v = ints(&(0..n as i64).map(|i| (i * 7919) % 13).collect::<Vec<_>>());
-            let mut want = v.clone();
-            want.sort_by_key(|x| x.as_int());
-            sort_values(&s, &mut v, false).unwrap();
-            assert_eq!(v, want, "n = {n}");
+            for reverse in [false, true] {
+                let mut v = numbers(n);
+                // Rust's sort_by_key is stable; reversed with `Reverse` keeps
+                // equal items in order too, as CPython's reverse=True does.
+                let mut want = v.clone();
+                match reverse {
+                    false => want.sort_by_key(key),
+                    true => want.sort_by_key(|x| std::cmp::Reverse(key(x))),
+                }
+                sort_values(&s, &mut v, reverse).unwrap();
+                assert_eq!(v, want, "n = {n}, reverse = {reverse}");
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ impl Interner {
 }
 
 /// Bytes a part's value occupies, its heap allocations included.
-pub(super) trait PartBytes {
+trait PartBytes {
     fn bytes(&self) -> usize;
 }
 
