@@ -8,7 +8,8 @@ if missing, then for every instance measures, in one run:
                   reduction on, exact visited set, weft's default workers)
   weft-noreduce   the same with --no-reduction --workers 1     (median of --runs;
                   the single-core raw-speed comparison)
-  weft-sym        the same with --no-por: symmetry reduction alone (median of --runs)
+  weft-all        the same with --store-all: lone states stored too     (median of --runs)
+  weft-sym        the same with --no-por --store-all: symmetry reduction alone (median of --runs)
   weft-fp         the same with --visited fingerprint          (median of --runs)
   weft-ref        the same with --engine reference             (median of --runs)
   spin            spin -a; gcc -O2 -DSAFETY; ./pan             (pan: median of --runs;
@@ -100,14 +101,15 @@ def med_run(samples):
 WEFT_MODES = {
     "weft": [],                                      # the default: reduction on, exact, default workers
     "weft-noreduce": ["--no-reduction", "--workers", "1"],  # raw speed: single core, reduction off
-    "weft-sym": ["--no-por"],                         # symmetry reduction alone
+    "weft-all": ["--store-all"],                      # the default, storing lone states too
+    "weft-sym": ["--no-por", "--store-all"],          # symmetry reduction alone
     "weft-fp": ["--visited", "fingerprint"],          # memory: 128-bit fingerprints
     "weft-ref": ["--engine", "reference"],            # the unreduced reference explorer
 }
 WEFT_COLUMNS = list(WEFT_MODES)
 TOOLS = WEFT_COLUMNS + ["spin", "spin-noreduce", "loom"]
 # the weft columns whose verdict and findings must equal `weft`'s
-CROSS_CHECKED = ["weft-noreduce", "weft-sym", "weft-fp", "weft-ref"]
+CROSS_CHECKED = ["weft-all", "weft-noreduce", "weft-sym", "weft-fp", "weft-ref"]
 # instances where the reduction factor (weft-ref states / weft states) is to be >= 10x
 REDUCTION_TARGETS = {"counter-lock-4x3": 10, "philosophers-6": 10}
 FP_TARGET_BPS = 16
@@ -666,7 +668,7 @@ def render_instance(inst, res):
         rline += ("\ncross-check against weft (" + ", ".join(checked) + "): "
                   + ("DIFFERENCES, see !!!!" if problems else "same verdict and findings")
                   + "".join("; " + i for i in info))
-    order = ["weft", "weft-noreduce", "weft-sym", "weft-fp", "weft-ref", "spin", "spin-noreduce", "loom"]
+    order = ["weft", "weft-all", "weft-noreduce", "weft-sym", "weft-fp", "weft-ref", "spin", "spin-noreduce", "loom"]
     rows = [row_of(res[k]) for k in order if k in res]
     text = f"\n### {name}\n" + text_table(rows) + "\n" + rline + "".join(f"\n!!!! {name}: {n}" for n in notes)
     md = (f"### {name}\n\n" + md_table(HEADER, rows) + "\n\n" + rline.replace("\n", "  \n") + "\n"
@@ -724,14 +726,14 @@ def rerender(path):
 
 
 def summary_table(all_results):
-    hdr = ["instance", "weft states", "weft-noreduce states", "weft-ref states", "SPIN states (POR)",
+    hdr = ["instance", "weft states", "weft-all states", "weft-noreduce states", "weft-ref states", "SPIN states (POR)",
            "SPIN states (NOREDUCE)", "weft-ref/weft", "weft-noreduce states/s (1 core)", "SPIN NOREDUCE states/s",
            "weft B/state", "weft-fp B/state", "SPIN vector B", "weft wall s", "SPIN gen+cc+pan s", "loom"]
     rows = []
     for e in all_results:
         r = e["results"]
-        w, nr, fp, rf, s, sn, lo = (r.get(k) or {} for k in ("weft", "weft-noreduce", "weft-fp", "weft-ref", "spin",
-                                                             "spin-noreduce", "loom"))
+        w, wa, nr, fp, rf, s, sn, lo = (r.get(k) or {} for k in ("weft", "weft-all", "weft-noreduce", "weft-fp",
+                                                                 "weft-ref", "spin", "spin-noreduce", "loom"))
         mark = lambda m: "" if done(m) else " (" + ({None: "?", "complete": "incomplete"}.get(m.get("status"), m.get("status"))) + ")"  # noqa: E731
         loom = "-"
         if lo:
@@ -740,6 +742,7 @@ def summary_table(all_results):
         rows.append([
             e["instance"]["name"] + (" !!!" if e["notes"] else ""),
             fmt_int(w.get("states")) + mark(w) if w else "-",
+            fmt_int(wa.get("states")) + mark(wa) if wa else "-",
             fmt_int(nr.get("states")) + mark(nr) if nr else "-",
             fmt_int(rf.get("states")) + mark(rf) if rf else "-",
             fmt_int(s.get("states")) + mark(s) if s else "-",
@@ -802,9 +805,17 @@ def targets_summary(all_results, scen, parallel=None):
                          f"{'' if done(s) else ', SPIN stopped early'})")
         ok = sum(1 for _, w, s in pairs if w["states"] <= s["states"] and done(w))
         worst = max(pairs, key=lambda p: p[1]["states"] / p[2]["states"])
+        # The same with every state stored (--store-all): SPIN stores every
+        # state it reaches, weft by default only those where executions branch.
+        alls = [(n, r["weft-all"], r["spin"]) for n, r in res if r.get("weft-all") and r.get("spin")
+                and r["weft-all"].get("states") and r["spin"].get("states")]
+        also = ""
+        if alls:
+            ok_all = sum(1 for _, a, s in alls if a["states"] <= s["states"] and done(a))
+            also = f"; with --store-all (lone states stored too) {ok_all}/{len(alls)}"
         out.append(f"states stored, weft (reduction on) ≤ SPIN (POR): {verdict_word(ok == len(pairs))}, "
                    f"{ok}/{len(pairs)} instances; worst {worst[0]} {worst[1]['states'] / worst[2]['states']:.3g}×"
-                   + sub(lines))
+                   + also + sub(lines))
 
     # 2b. reduction factor over the reference engine
     pairs = [(n, r["weft"], r["weft-ref"]) for n, r in res if r.get("weft") and r.get("weft-ref")

@@ -1,5 +1,6 @@
 //! The exploration options of `weft check`: the partial-order reduction
-//! (`--no-reduction`) and the visited set (`--visited`). Each changes how
+//! (`--no-reduction`), lone states (`--store-all`) and the visited set
+//! (`--visited`). Each changes how
 //! much work a run does, never its verdict or findings.
 
 mod common;
@@ -60,6 +61,41 @@ fn the_reduction_stores_fewer_states_and_finds_the_same() {
     let f = run_json("philosophers-3.yaml", &["--no-reduction"]);
     assert!(stats(&r)["reduced"].as_u64().unwrap() > 0);
     assert!(stats(&r)["states"].as_u64() < stats(&f)["states"].as_u64());
+}
+
+/// Lone states (one successor) are passed, not stored: the same findings,
+/// with counterexamples of the same length, from fewer stored states; every
+/// step is still taken (`transitions` does not shrink).
+#[test]
+fn lone_states_are_passed_unless_every_state_is_stored() {
+    let lengths = |v: &Value| -> Vec<usize> {
+        let mut l: Vec<usize> = v["scenarios"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["counterexample"]["steps"].as_array().unwrap().len())
+            .collect();
+        l.sort();
+        l
+    };
+    for scenario in [
+        "counter-locked.yaml",
+        "philosophers-3.yaml",
+        "condition-lost-wakeup.yaml",
+    ] {
+        let passed = run_json(scenario, &[]);
+        let all = run_json(scenario, &["--store-all"]);
+        assert_eq!(findings(&passed), findings(&all), "{scenario}");
+        assert_eq!(lengths(&passed), lengths(&all), "{scenario}");
+        assert_eq!(passed["exit_code"], all["exit_code"], "{scenario}");
+        let (p, a) = (stats(&passed), stats(&all));
+        assert!(p["passed"].as_u64().unwrap() > 0, "{scenario}: {p}");
+        assert_eq!(a["passed"], 0, "{scenario}");
+        assert!(p["states"].as_u64() < a["states"].as_u64(), "{scenario}");
+        assert!(p["transitions"].as_u64() >= a["transitions"].as_u64());
+    }
+    let none = run_json("counter-locked.yaml", &["--no-reduction"]);
+    assert_eq!(stats(&none)["passed"], 0);
 }
 
 #[test]

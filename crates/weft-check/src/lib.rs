@@ -48,6 +48,9 @@ pub struct CheckOptions {
     pub no_por: bool,
     /// Turn symmetry reduction off.
     pub no_symmetry: bool,
+    /// Store every state, lone ones too (states with one successor, which
+    /// the default engine passes through without storing).
+    pub store_all: bool,
     /// Whole states or fingerprints in the visited set (the default engine only).
     pub visited: Visited,
     /// Threads expanding states (0: one per core). The results do not
@@ -377,6 +380,7 @@ pub fn explore_program<'p>(
             .clone()
             .map(|h| Box::new(move |p: &Progress| (h.0)(p)) as weft_explore::ProgressFn),
         reduce: por,
+        pass_lone: default_engine && !options.no_reduction && !options.store_all,
         visited: options.visited,
         workers: match options.workers {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -31,6 +31,11 @@ pub struct Config {
     /// Ask the model for reduced expansions ([`Model::expand_reduced`]),
     /// with the cycle proviso. Ignored under a preemption bound.
     pub reduce: bool,
+    /// Pass through lone states (one successor, [`Model::expand_lone`])
+    /// without storing them: the search stores only the states where
+    /// executions branch. Every step is still taken, counted and reported.
+    /// Ignored under a preemption bound.
+    pub pass_lone: bool,
     /// Threads expanding states (0 or 1: the calling thread alone). The
     /// results do not depend on it.
     pub workers: usize,
@@ -48,6 +53,7 @@ impl fmt::Debug for Config {
             .field("progress", &self.progress.is_some())
             .field("visited", &self.visited)
             .field("reduce", &self.reduce)
+            .field("pass_lone", &self.pass_lone)
             .field("workers", &self.workers)
             .finish()
     }

@@ -1,14 +1,15 @@
-//! The breadth-first search loop: expanding (in parallel) and merging (in
-//! frontier order), the cycle proviso, witnesses, limits.
+//! The breadth-first search loop: expanding (in parallel, [`crate::expand`])
+//! and merging (in frontier order), the cycle proviso, witnesses, limits.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
 use crate::config::{Config, Progress};
+use crate::expand::{prepared, Expanded, Expander, Pending, Prepared, Reported, Waiting};
 use crate::flat;
+use crate::frontier::Frontier;
 use crate::outcome::{LimitKind, Outcome, Stats, Status, Witness};
 use crate::parallel::{self, Claims};
 use crate::store::{table_bytes, Interned, Key, Store, Visited, NONE};
@@ -26,132 +27,32 @@ struct Node<S> {
     thread: u32,
     /// Preemptions on the chosen path (bounded search only).
     preemptions: u32,
+    /// The lone states passed on the way from the parent, as an index
+    /// into [`Explorer::passages`] (NONE: `step` leads from the parent).
+    passage: u32,
     /// The last step yielded or stopped its thread (bounded search only).
     free: bool,
+    /// Merged: expanded, its successors in the search. Until then a better
+    /// path to it may replace the chosen one.
+    merged: bool,
+    /// The last step on the chosen path (None at the root).
     step: Option<S>,
 }
 
-/// The best witness of one finding key, as a node plus maybe one step.
+/// The best witness of one finding key, as a node plus the steps after it.
 struct Record<M: Model> {
     finding: M::Finding,
     key: M::FindingKey,
     base: u32,
-    extra: Option<(M::Step, u32)>,
+    extra: Vec<(M::Step, u32)>,
     steps: u32,
     switches: u32,
 }
-
-/// A frontier node's state, expanded (by a worker) and ready to merge.
-struct Prepared<M: Model> {
-    state: M::State,
-    exp: Expansion<M>,
-    /// The model reduced the expansion; the cycle proviso is still to check.
-    reduced: bool,
-    /// The visited-set key of each successor, computed by the worker.
-    keys: Vec<Key>,
-    /// The findings reported before the node was expanded (see
-    /// [`Explorer::reported_before`]), for a full expansion at merge time.
-    reported: Reported<M>,
-}
-
-/// Keys of findings reported with short witnesses ([`Expansion::reported`]).
-type Reported<M> = Arc<[<M as Model>::FindingKey]>;
-
-/// A frontier node's state as it waits to be expanded: whole (exact mode,
-/// cloned from the store) or flat (fingerprint mode, [`flat`]), decoded by
-/// whichever worker expands it rather than by the merging thread.
-enum Waiting<S> {
-    Whole(S),
-    Flat(Box<[u8]>),
-}
-
-/// A frontier node's state, with what to tell the model on expanding it.
-type Pending<M> = (Waiting<<M as Model>::State>, Reported<M>);
 
 /// Frontier nodes expanded at once when several workers run: enough to
 /// keep them busy between merges, few enough to bound the memory the
 /// prepared successors take.
 const BATCH: usize = 1024;
-
-/// One node's expansion, as a worker computes it: the successors, whether
-/// the model reduced them, and their visited-set keys. Depends on nothing
-/// but the state.
-fn expand_one<M: Model>(
-    model: &M,
-    reduce: bool,
-    mode: Visited,
-    state: &M::State,
-    reported: &Reported<M>,
-) -> Expanded<M> {
-    let mut exp = Expansion {
-        reported: reported.clone(),
-        ..Expansion::default()
-    };
-    let reduced = if reduce {
-        model.expand_reduced(state, &mut exp)
-    } else {
-        model.expand(state, &mut exp);
-        false
-    };
-    let keys = exp
-        .successors
-        .iter()
-        .map(|s| Key::of(mode, &s.state))
-        .collect();
-    (exp, reduced, keys)
-}
-
-/// What a worker computes for one state ([`expand_one`]).
-type Expanded<M> = (Expansion<M>, bool, Vec<Key>);
-
-/// [`expand_one`] on a waiting state, and the state if it had to be decoded.
-fn expand_pending<M: Model>(
-    model: &M,
-    reduce: bool,
-    mode: Visited,
-    (waiting, reported): &Pending<M>,
-) -> (Expanded<M>, Option<M::State>) {
-    match waiting {
-        Waiting::Whole(state) => (expand_one(model, reduce, mode, state, reported), None),
-        Waiting::Flat(bytes) => {
-            let state = flat::decode(bytes);
-            (
-                expand_one(model, reduce, mode, &state, reported),
-                Some(state),
-            )
-        }
-    }
-}
-
-/// The frontier states with their expansions, in frontier order.
-fn prepared<M: Model>(
-    states: Vec<Pending<M>>,
-    expanded: Vec<(Expanded<M>, Option<M::State>)>,
-) -> Vec<Prepared<M>> {
-    states
-        .into_iter()
-        .zip(expanded)
-        .map(
-            |((waiting, reported), ((exp, reduced, keys), decoded))| Prepared {
-                state: match (waiting, decoded) {
-                    (_, Some(state)) | (Waiting::Whole(state), None) => state,
-                    (Waiting::Flat(_), None) => {
-                        unreachable!("a flat state is decoded on expansion")
-                    }
-                },
-                exp,
-                reduced,
-                keys,
-                reported,
-            },
-        )
-        .collect()
-}
-
-/// Bytes a frontier entry holds: its encoding and the box pointing at it.
-fn flat_bytes(bytes: &[u8]) -> u64 {
-    (bytes.len() + std::mem::size_of::<Box<[u8]>>()) as u64
-}
 
 /// The resident memory of this process, from `/proc/self/statm` (4 KiB
 /// pages); `None` where that file does not exist.
@@ -172,6 +73,10 @@ struct Clock {
     last_terminal: u32,
 }
 
+/// Steps of a path through lone states, but its last, each with the thread
+/// after it ([`Node::passage`]).
+type Passage<S> = Box<[(S, u32)]>;
+
 /// The search key of a bounded search: state, last thread, free.
 type BoundKey = (u32, u32, bool);
 
@@ -181,16 +86,23 @@ struct Explorer<'m, M: Model> {
     max_memory: Option<u64>,
     store: Store<M::State>,
     nodes: Vec<Node<M::Step>>,
-    /// Fingerprint mode: the states of `nodes[cursor..]`, in order, each
-    /// encoded flat ([`flat`]): a few hundred bytes where the state itself
-    /// holds kilobytes in small allocations.
-    frontier: VecDeque<Box<[u8]>>,
-    /// Bytes held by `frontier`'s entries.
-    frontier_bytes: u64,
+    /// The nodes still to expand, by depth (in fingerprint mode with their
+    /// states, flat).
+    frontier: Frontier,
+    /// The steps before the last of each path that passed lone states
+    /// ([`Node::passage`]), with the thread after each.
+    passages: Vec<Passage<M::Step>>,
+    passages_bytes: u64,
     reduce: bool,
+    pass_lone: bool,
     workers: usize,
     reduced: u64,
     proviso_full: u64,
+    passed: u64,
+    /// States asked whether they are lone.
+    lone_asked: u64,
+    /// Nodes taken from the frontier and not merged yet.
+    in_flight: u64,
     bound_keys: FxHashMap<BoundKey, u32>,
     /// The last answer of [`Explorer::reported_before`], by depth.
     reported_cache: Option<(u32, Reported<M>)>,
@@ -213,18 +125,24 @@ struct Explorer<'m, M: Model> {
 /// Explore `model` breadth first; see the crate documentation.
 pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
     let start = Instant::now();
+    let bounded = config.preemption_bound.is_some();
     let mut ex = Explorer {
         model,
         bound: config.preemption_bound,
         max_memory: config.max_memory,
         store: Store::new(config.visited, config.max_states),
         nodes: Vec::new(),
-        frontier: VecDeque::new(),
-        frontier_bytes: 0,
-        reduce: config.reduce && config.preemption_bound.is_none(),
+        frontier: Frontier::default(),
+        passages: Vec::new(),
+        passages_bytes: 0,
+        reduce: config.reduce && !bounded,
+        pass_lone: config.pass_lone && !bounded,
         workers: config.workers.max(1),
         reduced: 0,
         proviso_full: 0,
+        passed: 0,
+        lone_asked: 0,
+        in_flight: 0,
         bound_keys: FxHashMap::default(),
         reported_cache: None,
         records: Vec::new(),
@@ -244,7 +162,16 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
     ex.finish(status, start, terminal_states)
 }
 
-impl<M: Model> Explorer<'_, M> {
+impl<'m, M: Model> Explorer<'m, M> {
+    fn expander(&self) -> Expander<'m, M> {
+        Expander {
+            model: self.model,
+            reduce: self.reduce,
+            pass_lone: self.pass_lone,
+            mode: self.store.mode(),
+        }
+    }
+
     fn run(
         &mut self,
         config: &mut Config,
@@ -262,24 +189,21 @@ impl<M: Model> Explorer<'_, M> {
             Interned::Old(_) => unreachable!("empty store"),
             Interned::Full => return Status::Incomplete(LimitKind::States),
         }
-        if self.store.mode() == Visited::Fingerprint {
-            self.push_frontier(&initial);
-        }
-        self.nodes.push(Node {
+        let root = Node {
             parent: NONE,
             state: 0,
             depth: 0,
             switches: 0,
             thread: NONE,
             preemptions: 0,
+            passage: NONE,
             free: false,
+            merged: false,
             step: None,
-        });
-        if self.bound.is_some() {
-            self.bound_keys.insert((0, NONE, false), 0);
-        }
+        };
+        self.add_node(root, &initial);
         for f in findings {
-            self.record(f, 0, None, 0, 0);
+            self.record(f, 0, &[], 0, 0);
         }
         if let Some(status) = self.check_memory() {
             return status;
@@ -293,46 +217,47 @@ impl<M: Model> Explorer<'_, M> {
             last_progress: start,
             last_terminal: u32::MAX,
         };
-        let mut cursor: usize = 0;
         let mut batch: Vec<Prepared<M>> = Vec::new();
-        while cursor < self.nodes.len() {
+        loop {
             if batch.is_empty() {
-                // Nothing expanded ahead (the start, or the frontier was
-                // empty when the last batch began): expand now.
+                // Nothing expanded ahead (the start of a level): expand now.
                 let n = if self.workers > 1 { BATCH } else { 1 };
-                let states = self.take_states(cursor, n);
-                batch = self.expand_states(states, self.workers);
+                let pending = self.take_pending(n);
+                if pending.is_empty() {
+                    self.reconsider_lone();
+                    if self.frontier.next_level() {
+                        continue;
+                    }
+                    break;
+                }
+                batch = self.expand_pending(pending, self.workers);
             }
             // While this batch is merged, the helpers expand the next one:
-            // frontier nodes that already exist, after the batch.
+            // nodes of the same level, after the batch.
             let ahead = if self.workers > 1 {
-                self.take_states(cursor + batch.len(), BATCH)
+                self.take_pending(BATCH)
             } else {
                 Vec::new()
             };
             if ahead.is_empty() {
                 for p in std::mem::take(&mut batch) {
-                    if let Err(status) =
-                        self.merge_node(cursor, p, config, &mut clock, terminal_states)
-                    {
+                    if let Err(status) = self.merge_node(p, config, &mut clock, terminal_states) {
                         return status;
                     }
-                    cursor += 1;
                 }
                 continue;
             }
-            let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
+            let expander = self.expander();
             let claims: Claims = Claims::new(ahead.len());
-            let work = || claims.drain(|i| expand_pending(model, reduce, mode, &ahead[i]));
+            let work = || claims.drain(|i| expander.prepare(&ahead[i]));
             let (merged, expanded) = std::thread::scope(|scope| {
                 let helpers: Vec<_> = (1..self.workers).map(|_| scope.spawn(work)).collect();
                 let mut merged = Ok(());
                 for p in std::mem::take(&mut batch) {
-                    merged = self.merge_node(cursor, p, config, &mut clock, terminal_states);
+                    merged = self.merge_node(p, config, &mut clock, terminal_states);
                     if merged.is_err() {
                         break;
                     }
-                    cursor += 1;
                 }
                 // Done merging: help with the rest of the next batch.
                 let mut expanded = work();
@@ -353,24 +278,32 @@ impl<M: Model> Explorer<'_, M> {
         }
     }
 
-    /// Merge one expanded frontier node (`self.nodes[cursor]`) into the
-    /// search, exactly as the sequential search does.
+    /// Merge one expanded frontier node into the search, exactly as the
+    /// sequential search does.
     fn merge_node(
         &mut self,
-        cursor: usize,
         prepared: Prepared<M>,
         config: &mut Config,
         clock: &mut Clock,
         terminal_states: &mut Vec<M::State>,
     ) -> Result<(), Status> {
-        let node = self.nodes[cursor];
+        let cur = prepared.node;
+        self.nodes[cur as usize].merged = true;
+        let node = self.nodes[cur as usize];
         let Prepared {
             state,
+            expanded,
+            reported,
+            ..
+        } = prepared;
+        let Expanded {
             mut exp,
             reduced,
             mut keys,
-            reported,
-        } = prepared;
+            mut hops,
+            lone_asked,
+        } = expanded;
+        self.lone_asked += lone_asked;
         if config.stop_at_first && self.best_steps <= node.depth {
             return Err(Status::Stopped);
         }
@@ -387,7 +320,7 @@ impl<M: Model> Explorer<'_, M> {
                         states: self.store.len() as u64,
                         transitions: self.transitions,
                         depth: node.depth,
-                        frontier: (self.nodes.len() - cursor) as u64,
+                        frontier: self.frontier.len() + self.in_flight,
                         estimated_bytes: self.peak_bytes,
                         elapsed,
                     });
@@ -408,26 +341,30 @@ impl<M: Model> Explorer<'_, M> {
             clock.next_check = self.expansions + clock.check_every;
         }
 
+        self.in_flight -= 1;
         if reduced {
             if self.closes_cycle(&exp, &keys, node.depth) {
                 self.proviso_full += 1;
-                (exp, _, keys) =
-                    expand_one(self.model, false, self.store.mode(), &state, &reported);
+                let full = self.expander().expand(&state, &reported, false);
+                (exp, keys, hops) = (full.exp, full.keys, full.hops);
+                self.lone_asked += full.lone_asked;
             } else {
                 self.reduced += 1;
             }
         }
         self.expansions += 1;
-        let cur = cursor as u32;
         for f in exp.findings.drain(..) {
-            self.record(f, cur, None, node.depth, node.switches);
+            self.record(f, cur, &[], node.depth, node.switches);
         }
         if config.keep_terminal_states
             && (exp.terminal || exp.successors.is_empty())
-            && (clock.last_terminal == u32::MAX || clock.last_terminal < node.state)
+            && (self.bound.is_none()
+                || clock.last_terminal == u32::MAX
+                || clock.last_terminal < node.state)
         {
-            // First expansions happen in increasing state-id order, so
-            // a state expanded again (bounded search) is never re-added.
+            // Without a bound each state is expanded once. With one, first
+            // expansions happen in increasing state-id order (every step is
+            // one deeper), so a state expanded again is never re-added.
             clock.last_terminal = node.state;
             terminal_states.push(state.clone());
         }
@@ -437,34 +374,51 @@ impl<M: Model> Explorer<'_, M> {
             && !node.free
             && exp.successors.iter().any(|s| s.thread == node.thread);
 
-        for (succ, key) in exp.successors.drain(..).zip(keys) {
+        let mut path: Vec<(M::Step, u32)> = Vec::new();
+        for ((succ, key), hops) in exp.successors.drain(..).zip(keys).zip(hops.drain(..)) {
             let switch = node.thread != NONE && succ.thread != node.thread;
-            let switches = node.switches + u32::from(switch);
+            let mut switches = node.switches + u32::from(switch);
             let preemptions = node.preemptions + u32::from(switch && preempting);
             if self.bound.is_some_and(|b| preemptions > b) {
                 self.pruned += 1;
                 continue;
             }
             self.transitions += 1;
-            let depth = node.depth + 1;
+            let mut depth = node.depth + 1;
+            path.clear();
+            path.push((succ.step, succ.thread_after));
             for f in succ.findings {
-                self.record(
-                    f,
-                    cur,
-                    Some((succ.step, succ.thread_after)),
-                    depth,
-                    switches,
-                );
+                self.record(f, cur, &path, depth, switches);
             }
+            // The lone states passed after the step: each one's findings
+            // and its step's, with the path through it.
+            let mut thread = succ.thread_after;
+            for hop in hops {
+                for f in hop.state_findings {
+                    self.record(f, cur, &path, depth, switches);
+                }
+                switches += u32::from(hop.thread != thread);
+                depth += 1;
+                thread = hop.thread_after;
+                path.push((hop.step, hop.thread_after));
+                self.transitions += 1;
+                self.passed += 1;
+                for f in hop.findings {
+                    self.record(f, cur, &path, depth, switches);
+                }
+            }
+            let (step, _) = *path.last().expect("the step itself");
             let mut child = Node {
                 parent: cur,
                 state: 0,
                 depth,
                 switches,
-                thread: succ.thread_after,
+                thread,
                 preemptions,
+                passage: NONE,
                 free: succ.yielded || succ.stopped,
-                step: Some(succ.step),
+                merged: false,
+                step: Some(step),
             };
             let model = self.model;
             let stored = match self
@@ -474,12 +428,13 @@ impl<M: Model> Explorer<'_, M> {
                 Interned::Full => return Err(Status::Incomplete(LimitKind::States)),
                 Interned::New(id) => {
                     child.state = id;
-                    self.add_node(child, succ.state);
+                    child.passage = self.passage(&path);
+                    self.add_node(child, &succ.state);
                     true
                 }
                 Interned::Old(id) => {
                     child.state = id;
-                    self.reach_old(child, cursor, succ.state)
+                    self.reach_old(child, &path, &succ.state)
                 }
             };
             if stored {
@@ -491,36 +446,70 @@ impl<M: Model> Explorer<'_, M> {
         Ok(())
     }
 
-    /// The states of the frontier nodes `from..from + n` (fewer if the
-    /// frontier is shorter), in order.
-    fn take_states(&mut self, from: usize, n: usize) -> Vec<Pending<M>> {
-        let to = self.nodes.len().min(from + n);
-        (from..to)
-            .map(|i| {
-                let state = match self.store.get(self.nodes[i].state) {
-                    Some(s) => Waiting::Whole(s.clone()),
-                    None => {
-                        let bytes = self
-                            .frontier
-                            .pop_front()
-                            .expect("frontier holds every unexpanded node");
-                        self.frontier_bytes -= flat_bytes(&bytes);
-                        Waiting::Flat(bytes)
-                    }
+    /// Between levels (so the decision depends on the model alone, never on
+    /// the workers): stop asking for lone states once few of the states
+    /// asked turned out lone. Each state not lone was asked for nothing and
+    /// is asked again, in effect, when it is expanded; where most are not
+    /// lone (a counter without a lock: four threads always able to move,
+    /// and reading one shared variable) asking costs more time than the
+    /// states saved are worth.
+    fn reconsider_lone(&mut self) {
+        const MIN_ASKED: u64 = 4096;
+        if self.pass_lone && self.lone_asked >= MIN_ASKED && self.passed * 4 < self.lone_asked {
+            self.pass_lone = false;
+        }
+    }
+
+    /// Keep the steps of `path` before its last, if there are any.
+    fn passage(&mut self, path: &[(M::Step, u32)]) -> u32 {
+        if path.len() < 2 {
+            return NONE;
+        }
+        let before: Passage<M::Step> = path[..path.len() - 1].into();
+        self.passages_bytes += std::mem::size_of_val(&*before) as u64;
+        self.passages.push(before);
+        (self.passages.len() - 1) as u32
+    }
+
+    /// Up to `n` nodes of the current level to expand, in order.
+    fn take_pending(&mut self, n: usize) -> Vec<Pending<M>> {
+        let nodes = &self.nodes;
+        let entries = self
+            .frontier
+            .take(n, |id, depth| nodes[id as usize].depth == depth);
+        self.in_flight += entries.len() as u64;
+        entries
+            .into_iter()
+            .map(|e| {
+                let node = &self.nodes[e.node as usize];
+                let state = match e.flat {
+                    Some(bytes) => Waiting::Flat(bytes),
+                    None => Waiting::Whole(
+                        self.store
+                            .get(node.state)
+                            .expect("exact mode stores every state")
+                            .clone(),
+                    ),
                 };
-                (state, self.reported_before(self.nodes[i].depth))
+                let depth = node.depth;
+                Pending {
+                    node: e.node,
+                    state,
+                    reported: self.reported_before(depth),
+                }
             })
             .collect()
     }
 
     /// The keys of findings whose best witness has at most `depth - 2`
     /// steps, told to the model on expanding a node at `depth` (only with
-    /// reductions on). A node exists only once its parent, at `depth - 1`,
-    /// has been merged, and with it every node at `depth - 2` or less:
-    /// every finding of so few steps is recorded by then and no later merge
-    /// adds one. So the answer depends on the depth alone, never on how far
-    /// merging has got, and expanding ahead on other workers changes
-    /// nothing.
+    /// reductions on). A node is expanded only once every shallower node
+    /// has been merged (the frontier hands out one level at a time), and
+    /// every finding of at most `depth - 2` steps is found by merging a
+    /// node shallower than that: all are recorded by then and no later
+    /// merge adds one. So the answer depends on the depth alone, never on
+    /// how far merging has got, and expanding ahead on other workers
+    /// changes nothing.
     fn reported_before(&mut self, depth: u32) -> Reported<M> {
         if let Some((d, keys)) = &self.reported_cache {
             if *d == depth {
@@ -540,20 +529,22 @@ impl<M: Model> Explorer<'_, M> {
         keys
     }
 
-    /// Expand `states` on up to `workers` threads.
-    fn expand_states(&self, states: Vec<Pending<M>>, workers: usize) -> Vec<Prepared<M>> {
-        let (model, reduce, mode) = (self.model, self.reduce, self.store.mode());
+    /// Expand `pending` on up to `workers` threads.
+    fn expand_pending(&self, pending: Vec<Pending<M>>, workers: usize) -> Vec<Prepared<M>> {
+        let expander = self.expander();
         // Starting threads costs more than expanding a handful of states.
-        let workers = if states.len() >= 32 { workers } else { 1 };
-        let expanded = parallel::map(&states, workers, |s| expand_pending(model, reduce, mode, s));
-        prepared(states, expanded)
+        let workers = if pending.len() >= 32 { workers } else { 1 };
+        let expanded = parallel::map(&pending, workers, |p| expander.prepare(p));
+        prepared(pending, expanded)
     }
 
     /// The cycle proviso: a reduced expansion with a step back to a state
     /// no deeper than this one may close a cycle of reduced states, along
     /// which a left-out step would be ignored forever. Every cycle has such
-    /// a step at the state of it expanded last (breadth first, its
-    /// successor on the cycle was expanded before it, so is no deeper), so
+    /// a step at the stored state of it expanded last (breadth first, the
+    /// next stored state on the cycle was expanded before it, so is no
+    /// deeper; lone states passed on the way are not stored, and a run of
+    /// them that comes back on itself stops at a stored state), so
     /// expanding that state in full leaves no cycle without a full
     /// expansion. Checked at merge time, against the visited set as the
     /// sequential search has it, so workers do not change the outcome.
@@ -570,16 +561,13 @@ impl<M: Model> Explorer<'_, M> {
         self.nodes[id as usize].depth
     }
 
-    fn push_frontier(&mut self, state: &M::State) {
-        let bytes = flat::encode(state);
-        self.frontier_bytes += flat_bytes(&bytes);
-        self.frontier.push_back(bytes);
+    /// Queue node `id` (whose state is `state`) at its depth.
+    fn enqueue(&mut self, id: u32, state: &M::State) {
+        let flat = (self.store.mode() == Visited::Fingerprint).then(|| flat::encode(state));
+        self.frontier.push(self.nodes[id as usize].depth, id, flat);
     }
 
-    fn add_node(&mut self, node: Node<M::Step>, state: M::State) {
-        if self.store.mode() == Visited::Fingerprint {
-            self.push_frontier(&state);
-        }
+    fn add_node(&mut self, node: Node<M::Step>, state: &M::State) {
         let id = self.nodes.len() as u32;
         if self.bound.is_some() {
             self.bound_keys
@@ -587,20 +575,32 @@ impl<M: Model> Explorer<'_, M> {
         }
         self.max_depth = self.max_depth.max(node.depth);
         self.nodes.push(node);
+        self.enqueue(id, state);
     }
 
-    /// A transition into an already stored state. Returns whether a node
-    /// was added.
-    fn reach_old(&mut self, child: Node<M::Step>, cursor: usize, state: M::State) -> bool {
+    /// A transition into an already stored state, along `path` (its steps
+    /// from the parent). Returns whether a node was added.
+    fn reach_old(
+        &mut self,
+        mut child: Node<M::Step>,
+        path: &[(M::Step, u32)],
+        state: &M::State,
+    ) -> bool {
         if self.bound.is_none() {
             // One node per state, with the same id. Not expanded yet and
-            // reached at the same depth with fewer switches: re-parent.
-            let n = &mut self.nodes[child.state as usize];
-            if child.state as usize > cursor
-                && n.depth == child.depth
-                && child.switches < n.switches
-            {
-                *n = child;
+            // reached by fewer steps, or by as many with fewer switches:
+            // take the better path. Fewer steps happens only through lone
+            // states passed (a longer passage found first); the node is
+            // queued again at its new depth, its old entry is stale.
+            let id = child.state;
+            let n = self.nodes[id as usize];
+            if n.merged || (child.depth, child.switches) >= (n.depth, n.switches) {
+                return false;
+            }
+            child.passage = self.passage(path);
+            self.nodes[id as usize] = child;
+            if child.depth < n.depth {
+                self.enqueue(id, state);
             }
             return false;
         }
@@ -610,7 +610,7 @@ impl<M: Model> Explorer<'_, M> {
             return true;
         };
         let n = &mut self.nodes[id as usize];
-        if id as usize > cursor
+        if !n.merged
             && n.depth == child.depth
             && (child.preemptions, child.switches) < (n.preemptions, n.switches)
         {
@@ -630,7 +630,7 @@ impl<M: Model> Explorer<'_, M> {
         &mut self,
         finding: M::Finding,
         base: u32,
-        extra: Option<(M::Step, u32)>,
+        extra: &[(M::Step, u32)],
         steps: u32,
         switches: u32,
     ) {
@@ -643,7 +643,7 @@ impl<M: Model> Explorer<'_, M> {
                     finding,
                     key,
                     base,
-                    extra,
+                    extra: extra.to_vec(),
                     steps,
                     switches,
                 };
@@ -655,7 +655,7 @@ impl<M: Model> Explorer<'_, M> {
                 finding,
                 key,
                 base,
-                extra,
+                extra: extra.to_vec(),
                 steps,
                 switches,
             });
@@ -664,9 +664,12 @@ impl<M: Model> Explorer<'_, M> {
 
     fn estimated_bytes(&self) -> u64 {
         let nodes = self.nodes.capacity() * std::mem::size_of::<Node<M::Step>>();
+        let passages = self.passages.capacity() * std::mem::size_of::<Passage<M::Step>>();
         self.store.estimated_bytes()
             + nodes as u64
-            + self.frontier_bytes
+            + passages as u64
+            + self.passages_bytes
+            + self.frontier.flat_bytes
             + self.model.shared_bytes()
             + table_bytes::<BoundKey, u32>(self.bound_keys.capacity())
     }
@@ -686,27 +689,34 @@ impl<M: Model> Explorer<'_, M> {
     }
 
     fn finish(self, status: Status, start: Instant, terminal_states: Vec<M::State>) -> Outcome<M> {
+        // The estimate only grows but for the frontier's flat states, and
+        // how far it has grown at a given merge depends on how far workers
+        // have expanded ahead (lone states passed intern parts that no
+        // stored state has): measured once more at the end, where every
+        // expansion is done whatever the number of workers.
+        let peak_bytes = self.peak_bytes.max(self.estimated_bytes());
         let nodes = &self.nodes;
+        let passages = &self.passages;
         let mut witnesses: Vec<(u32, Witness<M>)> = self
             .records
             .into_iter()
             .enumerate()
             .map(|(seq, r)| {
-                let mut steps = Vec::with_capacity(r.steps as usize);
-                let mut threads = Vec::with_capacity(r.steps as usize);
-                if let Some((step, thread)) = r.extra {
-                    steps.push(step);
-                    threads.push(thread);
-                }
+                // Built backwards, then reversed.
+                let mut path: Vec<(M::Step, u32)> = Vec::with_capacity(r.steps as usize);
+                path.extend(r.extra.iter().rev());
                 let mut id = r.base;
                 while let Some(step) = nodes[id as usize].step {
-                    steps.push(step);
-                    threads.push(nodes[id as usize].thread);
-                    id = nodes[id as usize].parent;
+                    let n = &nodes[id as usize];
+                    path.push((step, n.thread));
+                    if n.passage != NONE {
+                        path.extend(passages[n.passage as usize].iter().rev());
+                    }
+                    id = n.parent;
                 }
-                steps.reverse();
-                threads.reverse();
-                debug_assert_eq!(steps.len() as u32, r.steps);
+                path.reverse();
+                debug_assert_eq!(path.len() as u32, r.steps);
+                let (steps, threads) = path.into_iter().unzip();
                 // Counted as the path was found: a model that renames
                 // threads names them in each state's own terms.
                 let w = Witness {
@@ -728,10 +738,11 @@ impl<M: Model> Explorer<'_, M> {
             expansions: self.expansions,
             transitions: self.transitions,
             pruned: self.pruned,
+            passed: self.passed,
             max_depth: self.max_depth,
             elapsed: start.elapsed(),
-            estimated_bytes: self.peak_bytes,
-            bytes_per_state: self.peak_bytes / states.max(1),
+            estimated_bytes: peak_bytes,
+            bytes_per_state: peak_bytes / states.max(1),
             peak_resident_bytes: self.resident_base.map(|base| {
                 let end = resident_bytes().map_or(0, |now| now.saturating_sub(base));
                 self.peak_resident.max(end)

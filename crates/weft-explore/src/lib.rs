@@ -73,8 +73,10 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 mod config;
+mod expand;
 mod explore;
 pub mod flat;
+mod frontier;
 mod outcome;
 pub mod parallel;
 mod reference;
@@ -127,6 +129,18 @@ pub trait Model: Sync {
     /// calls [`Model::expand`] instead where that proviso demands it.
     fn expand_reduced(&self, state: &Self::State, out: &mut Expansion<Self>) -> bool {
         self.expand(state, out);
+        false
+    }
+
+    /// Expand `state` as [`Model::expand_reduced`] (with `reduce`) or
+    /// [`Model::expand`] would, if the model can tell cheaply that this
+    /// gives exactly one successor; return whether it expanded. The
+    /// explorer passes such a state through without storing it
+    /// ([`Config::pass_lone`]), and only if the expansion does have one
+    /// successor and the state is no end state, so an answer that turns
+    /// out wrong only costs the expansion. Returning false is always
+    /// correct: the state is stored as any other.
+    fn expand_lone(&self, _state: &Self::State, _reduce: bool, _out: &mut Expansion<Self>) -> bool {
         false
     }
 

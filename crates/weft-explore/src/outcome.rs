@@ -46,6 +46,10 @@ pub struct Stats {
     pub transitions: u64,
     /// Transitions cut by the preemption bound.
     pub pruned: u64,
+    /// Lone states passed through without being stored
+    /// ([`Config::pass_lone`]), counted each time one is passed; their
+    /// steps are among `transitions`.
+    pub passed: u64,
     /// Greatest depth of a stored node.
     pub max_depth: u32,
     pub elapsed: Duration,

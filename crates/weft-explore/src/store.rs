@@ -57,7 +57,7 @@ pub(crate) enum Interned {
 
 /// A state's key in the store, computed once per successor and used for
 /// both the lookup and the insertion.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Key {
     Hash(u64),
     Fingerprint(u128),

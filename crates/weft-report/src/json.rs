@@ -162,6 +162,7 @@ fn exploration(c: &Checked, opts: Options) -> Value {
         "expansions": st.expansions,
         "transitions": st.transitions,
         "pruned": st.pruned,
+        "passed": st.passed,
         "max_depth": st.max_depth,
         "estimated_bytes": st.estimated_bytes,
         "bytes_per_state": st.bytes_per_state,

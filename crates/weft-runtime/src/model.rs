@@ -11,7 +11,7 @@ use crate::dict_order;
 use crate::machine::{Choice, Choices, Ctx, Machine};
 use crate::part::Part;
 use crate::race::Loc;
-use crate::reduction::{InheritedReaches, Reducer};
+use crate::reduction::{InheritedReaches, Persistent, Reducer};
 use crate::state::{HeapObj, Label, State};
 use crate::symmetry;
 use crate::value::Tid;
@@ -298,6 +298,39 @@ impl ThreadModel<'_> {
         s
     }
 
+    /// The successors of the threads of persistent set `set`; if a step
+    /// breaks the set's assumptions, every thread's (a full expansion).
+    /// Returns whether the expansion stayed reduced.
+    fn expand_persistent(
+        &self,
+        state: &State,
+        choices: &[Choices],
+        set: &Persistent,
+        out: &mut Expansion<Self>,
+    ) -> bool {
+        let inherited = InheritedReaches::new(state);
+        for (i, &tid) in set.threads.iter().enumerate() {
+            let from = out.successors.len();
+            self.successors_of(state, tid, choices[tid as usize], out, &inherited);
+            if out.successors[from..]
+                .iter()
+                .any(|succ| set.broken_by(state, &succ.state, tid))
+            {
+                // Every other thread moves too; the steps taken are kept,
+                // in the order a full expansion gives them.
+                let taken = &set.threads[..=i];
+                for t in (0..state.threads.len() as Tid).filter(|t| !taken.contains(t)) {
+                    self.successors_of(state, t, choices[t as usize], out, &inherited);
+                }
+                out.successors.sort_by_key(|succ| succ.step);
+                self.settle(state, out);
+                return false;
+            }
+        }
+        self.settle(state, out);
+        true
+    }
+
     /// Put the successors in `out` in canonical form, and share their parts
     /// with equal parts of states seen before.
     fn settle(&self, parent: &State, out: &mut Expansion<Self>) {
@@ -392,32 +425,44 @@ impl Model for ThreadModel<'_> {
             true => None,
             false => self.reducer.persistent(&self.machine, state, &enabled),
         };
-        let Some(set) = set else {
-            self.expand_with(state, &choices, out);
-            self.settle(state, out);
-            return false;
-        };
-        let inherited = InheritedReaches::new(state);
-        for (i, &tid) in set.threads.iter().enumerate() {
-            let from = out.successors.len();
-            self.successors_of(state, tid, choices[tid as usize], out, &inherited);
-            if out.successors[from..]
-                .iter()
-                .any(|succ| set.broken_by(state, &succ.state, tid))
-            {
-                // Every other thread moves too; the steps taken are kept,
-                // in the order a full expansion gives them.
-                let taken = &set.threads[..=i];
-                for t in (0..state.threads.len() as Tid).filter(|t| !taken.contains(t)) {
-                    self.successors_of(state, t, choices[t as usize], out, &inherited);
-                }
-                out.successors.sort_by_key(|succ| succ.step);
+        match set {
+            Some(set) => self.expand_persistent(state, &choices, &set, out),
+            None => {
+                self.expand_with(state, &choices, out);
                 self.settle(state, out);
-                return false;
+                false
             }
         }
-        self.settle(state, out);
-        true
+    }
+
+    /// One successor: a single step is enabled, or the persistent set is a
+    /// single thread with one way to move. Decided from the same choices
+    /// and persistent set the expansion itself uses, so no step is run for
+    /// a state that is not lone.
+    fn expand_lone(&self, state: &State, reduce: bool, out: &mut Expansion<Self>) -> bool {
+        if state.ended() {
+            return false;
+        }
+        let choices = self.choices_of(state);
+        let ways = |c: &Choices| u32::from(c.go) + u32::from(c.timeout);
+        match choices.iter().map(ways).sum::<u32>() {
+            0 => return false,
+            1 => {
+                self.expand_with(state, &choices, out);
+                self.settle(state, out);
+                return true;
+            }
+            _ if !reduce => return false,
+            _ => {}
+        }
+        let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
+        match self.reducer.persistent(&self.machine, state, &enabled) {
+            Some(set) if set.threads.len() == 1 && ways(&choices[set.threads[0] as usize]) == 1 => {
+                self.expand_persistent(state, &choices, &set, out);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A state's own bytes: its handles and its race records. Its parts

@@ -175,6 +175,10 @@ struct LimitArgs {
     /// permutation).
     #[arg(long)]
     no_symmetry: bool,
+    /// Store every state, even one with a single successor (one thread can
+    /// move, in one way), which is otherwise passed through unstored.
+    #[arg(long)]
+    store_all: bool,
     /// How visited states are remembered: whole (`exact`), or as 128-bit
     /// fingerprints (a few bytes each, with a reported collision bound).
     #[arg(long, default_value = "exact", value_parser = ["exact", "fingerprint"])]
@@ -207,6 +211,7 @@ impl LimitArgs {
             no_reduction: self.no_reduction,
             no_por: self.no_por,
             no_symmetry: self.no_symmetry,
+            store_all: self.store_all,
             workers: self.workers,
             visited: match self.visited.as_str() {
                 "fingerprint" => weft_check::Visited::Fingerprint,

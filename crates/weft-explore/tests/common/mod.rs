@@ -513,3 +513,69 @@ impl Model for Programs {
         }
     }
 }
+
+/// `M`, claiming every state may be lone ([`Model::expand_lone`] expands
+/// it and says so): the explorer then passes through every state with one
+/// successor, which is what it must check anyway.
+pub struct Lone<M>(pub M);
+
+impl<M: Model> Model for Lone<M> {
+    type State = M::State;
+    type Step = M::Step;
+    type Finding = M::Finding;
+    type FindingKey = M::FindingKey;
+
+    fn finding_key(&self, f: &M::Finding) -> M::FindingKey {
+        self.0.finding_key(f)
+    }
+
+    fn initial(&self, findings: &mut Vec<M::Finding>) -> M::State {
+        self.0.initial(findings)
+    }
+
+    fn expand(&self, s: &M::State, out: &mut Expansion<Self>) {
+        let mut inner = Expansion::<M> {
+            reported: out.reported.clone(),
+            ..Expansion::default()
+        };
+        self.0.expand(s, &mut inner);
+        move_into(inner, out);
+    }
+
+    fn expand_reduced(&self, s: &M::State, out: &mut Expansion<Self>) -> bool {
+        let mut inner = Expansion::<M> {
+            reported: out.reported.clone(),
+            ..Expansion::default()
+        };
+        let reduced = self.0.expand_reduced(s, &mut inner);
+        move_into(inner, out);
+        reduced
+    }
+
+    fn expand_lone(&self, s: &M::State, reduce: bool, out: &mut Expansion<Self>) -> bool {
+        if reduce {
+            self.expand_reduced(s, out);
+        } else {
+            self.expand(s, out);
+        }
+        true
+    }
+}
+
+fn move_into<M: Model>(inner: Expansion<M>, out: &mut Expansion<Lone<M>>) {
+    out.findings = inner.findings;
+    out.terminal = inner.terminal;
+    out.successors = inner
+        .successors
+        .into_iter()
+        .map(|s| Successor {
+            step: s.step,
+            thread: s.thread,
+            thread_after: s.thread_after,
+            yielded: s.yielded,
+            stopped: s.stopped,
+            state: s.state,
+            findings: s.findings,
+        })
+        .collect();
+}
