@@ -10,8 +10,9 @@ use crate::config::{Config, Progress};
 use crate::expand::{prepared, Expanded, Expander, Pending, Prepared, Reported, Waiting};
 use crate::flat;
 use crate::frontier::Frontier;
-use crate::outcome::{LimitKind, Outcome, Stats, Status, Witness};
+use crate::outcome::{LimitKind, Outcome, Stats, Status};
 use crate::parallel::{self, Claims};
+use crate::records::Records;
 use crate::store::{table_bytes, Interned, Key, Store, Visited, NONE};
 use crate::{Expansion, Model};
 
@@ -37,16 +38,6 @@ struct Node<S> {
     merged: bool,
     /// The last step on the chosen path (None at the root).
     step: Option<S>,
-}
-
-/// The best witness of one finding key, as a node plus the steps after it.
-struct Record<M: Model> {
-    finding: M::Finding,
-    key: M::FindingKey,
-    base: u32,
-    extra: Vec<(M::Step, u32)>,
-    steps: u32,
-    switches: u32,
 }
 
 /// Frontier nodes expanded at once when several workers run: enough to
@@ -106,10 +97,7 @@ struct Explorer<'m, M: Model> {
     bound_keys: FxHashMap<BoundKey, u32>,
     /// The last answer of [`Explorer::reported_before`], by depth.
     reported_cache: Option<(u32, Reported<M>)>,
-    records: Vec<Record<M>>,
-    record_index: FxHashMap<M::FindingKey, u32>,
-    /// Fewest steps of any witness so far (u32::MAX: none).
-    best_steps: u32,
+    records: Records<M>,
     transitions: u64,
     pruned: u64,
     expansions: u64,
@@ -145,9 +133,7 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         in_flight: 0,
         bound_keys: FxHashMap::default(),
         reported_cache: None,
-        records: Vec::new(),
-        record_index: FxHashMap::default(),
-        best_steps: u32::MAX,
+        records: Records::new(),
         transitions: 0,
         pruned: 0,
         expansions: 0,
@@ -203,7 +189,7 @@ impl<'m, M: Model> Explorer<'m, M> {
         };
         self.add_node(root, &initial);
         for f in findings {
-            self.record(f, 0, &[], 0, 0);
+            self.records.record(self.model, f, 0, &[], 0, 0);
         }
         if let Some(status) = self.check_memory() {
             return status;
@@ -304,7 +290,7 @@ impl<'m, M: Model> Explorer<'m, M> {
             lone_asked,
         } = expanded;
         self.lone_asked += lone_asked;
-        if config.stop_at_first && self.best_steps <= node.depth {
+        if config.stop_at_first && self.records.best_steps() <= node.depth {
             return Err(Status::Stopped);
         }
         if self.expansions >= clock.next_check {
@@ -354,7 +340,8 @@ impl<'m, M: Model> Explorer<'m, M> {
         }
         self.expansions += 1;
         for f in exp.findings.drain(..) {
-            self.record(f, cur, &[], node.depth, node.switches);
+            self.records
+                .record(self.model, f, cur, &[], node.depth, node.switches);
         }
         if config.keep_terminal_states
             && (exp.terminal || exp.successors.is_empty())
@@ -388,14 +375,16 @@ impl<'m, M: Model> Explorer<'m, M> {
             path.clear();
             path.push((succ.step, succ.thread_after));
             for f in succ.findings {
-                self.record(f, cur, &path, depth, switches);
+                self.records
+                    .record(self.model, f, cur, &path, depth, switches);
             }
             // The lone states passed after the step: each one's findings
             // and its step's, with the path through it.
             let mut thread = succ.thread_after;
             for hop in hops {
                 for f in hop.state_findings {
-                    self.record(f, cur, &path, depth, switches);
+                    self.records
+                        .record(self.model, f, cur, &path, depth, switches);
                 }
                 switches += u32::from(hop.thread != thread);
                 depth += 1;
@@ -404,7 +393,8 @@ impl<'m, M: Model> Explorer<'m, M> {
                 self.transitions += 1;
                 self.passed += 1;
                 for f in hop.findings {
-                    self.record(f, cur, &path, depth, switches);
+                    self.records
+                        .record(self.model, f, cur, &path, depth, switches);
                 }
             }
             let (step, _) = *path.last().expect("the step itself");
@@ -517,11 +507,10 @@ impl<'m, M: Model> Explorer<'m, M> {
             }
         }
         let keys: Reported<M> = if self.reduce {
-            self.records
-                .iter()
-                .filter(|r| r.steps + 2 <= depth)
-                .map(|r| r.key.clone())
-                .collect()
+            match depth.checked_sub(2) {
+                Some(steps) => self.records.keys_within(steps),
+                None => Arc::from(Vec::new()),
+            }
         } else {
             Arc::from(Vec::new())
         };
@@ -626,42 +615,6 @@ impl<'m, M: Model> Explorer<'m, M> {
         }
     }
 
-    fn record(
-        &mut self,
-        finding: M::Finding,
-        base: u32,
-        extra: &[(M::Step, u32)],
-        steps: u32,
-        switches: u32,
-    ) {
-        self.best_steps = self.best_steps.min(steps);
-        let key = self.model.finding_key(&finding);
-        if let Some(&i) = self.record_index.get(&key) {
-            let r = &mut self.records[i as usize];
-            if (steps, switches) < (r.steps, r.switches) {
-                *r = Record {
-                    finding,
-                    key,
-                    base,
-                    extra: extra.to_vec(),
-                    steps,
-                    switches,
-                };
-            }
-        } else {
-            self.record_index
-                .insert(key.clone(), self.records.len() as u32);
-            self.records.push(Record {
-                finding,
-                key,
-                base,
-                extra: extra.to_vec(),
-                steps,
-                switches,
-            });
-        }
-    }
-
     fn estimated_bytes(&self) -> u64 {
         let nodes = self.nodes.capacity() * std::mem::size_of::<Node<M::Step>>();
         let passages = self.passages.capacity() * std::mem::size_of::<Passage<M::Step>>();
@@ -695,41 +648,17 @@ impl<'m, M: Model> Explorer<'m, M> {
         // stored state has): measured once more at the end, where every
         // expansion is done whatever the number of workers.
         let peak_bytes = self.peak_bytes.max(self.estimated_bytes());
-        let nodes = &self.nodes;
-        let passages = &self.passages;
-        let mut witnesses: Vec<(u32, Witness<M>)> = self
-            .records
-            .into_iter()
-            .enumerate()
-            .map(|(seq, r)| {
-                // Built backwards, then reversed.
-                let mut path: Vec<(M::Step, u32)> = Vec::with_capacity(r.steps as usize);
-                path.extend(r.extra.iter().rev());
-                let mut id = r.base;
-                while let Some(step) = nodes[id as usize].step {
-                    let n = &nodes[id as usize];
-                    path.push((step, n.thread));
-                    if n.passage != NONE {
-                        path.extend(passages[n.passage as usize].iter().rev());
-                    }
-                    id = n.parent;
+        let (nodes, passages) = (&self.nodes, &self.passages);
+        let witnesses = self.records.into_witnesses(|mut id, path| {
+            while let Some(step) = nodes[id as usize].step {
+                let n = &nodes[id as usize];
+                path.push((step, n.thread));
+                if n.passage != NONE {
+                    path.extend(passages[n.passage as usize].iter().rev());
                 }
-                path.reverse();
-                debug_assert_eq!(path.len() as u32, r.steps);
-                let (steps, threads) = path.into_iter().unzip();
-                // Counted as the path was found: a model that renames
-                // threads names them in each state's own terms.
-                let w = Witness {
-                    finding: r.finding,
-                    key: r.key,
-                    steps,
-                    threads,
-                    switches: r.switches,
-                };
-                (seq as u32, w)
-            })
-            .collect();
-        witnesses.sort_by_key(|(seq, w)| (w.steps.len(), w.switches, *seq));
+                id = n.parent;
+            }
+        });
 
         let states = self.store.len() as u64;
         let stats = Stats {
@@ -753,7 +682,7 @@ impl<'m, M: Model> Explorer<'m, M> {
             workers: self.workers as u32,
         };
         Outcome {
-            witnesses: witnesses.into_iter().map(|(_, w)| w).collect(),
+            witnesses,
             status,
             stats,
             terminal_states,

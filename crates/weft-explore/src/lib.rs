@@ -79,6 +79,7 @@ pub mod flat;
 mod frontier;
 mod outcome;
 pub mod parallel;
+mod records;
 mod reference;
 mod replay;
 mod store;
