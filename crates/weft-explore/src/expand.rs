@@ -16,8 +16,9 @@
 //! τ-reduction does. Each real step is still taken and counted, the lone
 //! state's own findings and its step's findings are still reported (with
 //! the path through it), and witnesses still list every step. What is lost
-//! is sharing: a lone state reached twice is passed through twice, which is
-//! no more work than the one step it costs each time.
+//! is sharing: a run that meets a lone state some other run has passed
+//! walks on from it again, to the end of the run. Landmarks
+//! ([`LANDMARK_AFTER`]) bound how far that can be in long chains.
 
 use std::sync::Arc;
 
@@ -29,6 +30,28 @@ use crate::{Expansion, Model};
 /// got to is stored anyway: bounds the work of a long run of lone states
 /// and the length of the loop check.
 const MAX_PASSED: usize = 256;
+
+/// After this many lone states, a run stops at the next *landmark*: a lone
+/// state whose hash falls in one sixteenth of the range. Landmarks depend
+/// on the state alone, so runs that enter the same long chain of lone
+/// states at different points stop at the same few states instead of each
+/// walking the rest of it, and a long loop of lone states is closed within
+/// a lap. Short runs (a critical section, say) never get that far.
+const LANDMARK_AFTER: usize = 16;
+
+/// Whether `state` (with visited-set key `key`) is a landmark. The same
+/// hash in both visited modes, so both pass the same states.
+fn landmark<S: std::hash::Hash>(key: Key, state: &S) -> bool {
+    let hash = match key {
+        Key::Hash(h) => h,
+        Key::Fingerprint(_) => {
+            let mut h = rustc_hash::FxHasher::default();
+            state.hash(&mut h);
+            std::hash::Hasher::finish(&h)
+        }
+    };
+    hash >> 60 == 0
+}
 
 /// One lone state passed through: its findings, and the step taken from it.
 pub(crate) struct Hop<M: Model> {
@@ -114,8 +137,9 @@ impl<M: Model> Expander<'_, M> {
 
     /// Follow `state` through lone states, leaving in it the first state
     /// that is not lone, or the expanded state `start` if the run comes
-    /// back to it, or the first state of a loop of lone states, or the one
-    /// after [`MAX_PASSED`] of them; returns the steps taken and the key of
+    /// back to it, or the first state of a loop of lone states, or a
+    /// landmark ([`LANDMARK_AFTER`]), or the state after [`MAX_PASSED`] lone
+    /// states; returns the steps taken and the key of
     /// the state left. A loop is cut back to its first state, which is
     /// stored (at the depth it was first reached, so witnesses through it
     /// stay shortest) and expanded in its turn; the cycle proviso then sees
@@ -137,7 +161,8 @@ impl<M: Model> Expander<'_, M> {
         let mut passed: Vec<(Key, M::State)> = Vec::new();
         loop {
             let key = Key::of(self.mode, &*state);
-            if hops.len() >= MAX_PASSED {
+            if hops.len() >= MAX_PASSED || (hops.len() >= LANDMARK_AFTER && landmark(key, &*state))
+            {
                 return (hops, key);
             }
             let start_key = *start_key.get_or_insert_with(|| Key::of(self.mode, start));

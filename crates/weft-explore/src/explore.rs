@@ -101,7 +101,6 @@ struct Explorer<'m, M: Model> {
     transitions: u64,
     pruned: u64,
     expansions: u64,
-    max_depth: u32,
     peak_bytes: u64,
     /// Resident memory of the process when the search began, and how much
     /// it has grown since (measured at clock reads; Linux only).
@@ -137,7 +136,6 @@ pub fn explore<M: Model>(model: &M, mut config: Config) -> Outcome<M> {
         transitions: 0,
         pruned: 0,
         expansions: 0,
-        max_depth: 0,
         peak_bytes: 0,
         resident_base: resident_bytes(),
         resident_growth: 0,
@@ -562,7 +560,6 @@ impl<'m, M: Model> Explorer<'m, M> {
             self.bound_keys
                 .insert((node.state, node.thread, node.free), id);
         }
-        self.max_depth = self.max_depth.max(node.depth);
         self.nodes.push(node);
         self.enqueue(id, state);
     }
@@ -645,16 +642,21 @@ impl<'m, M: Model> Explorer<'m, M> {
         // The estimate only grows but for the frontier's flat states, and
         // how far it has grown at a given merge depends on how far workers
         // have expanded ahead (lone states passed intern parts that no
-        // stored state has): measured once more at the end, where every
-        // expansion is done whatever the number of workers.
+        // stored state has): measured once more at the end, where, in a
+        // complete run, every expansion is done whatever the number of
+        // workers. (A run stopped by a limit may differ here.)
         let peak_bytes = self.peak_bytes.max(self.estimated_bytes());
         let (nodes, passages) = (&self.nodes, &self.passages);
-        let witnesses = self.records.into_witnesses(|mut id, path| {
+        let depth = |id: u32| nodes[id as usize].depth;
+        let witnesses = self.records.into_witnesses(depth, |mut id, path| {
             while let Some(step) = nodes[id as usize].step {
                 let n = &nodes[id as usize];
-                path.push((step, n.thread));
+                // Every step from the parent was computed in its expansion.
+                let told = depth(n.parent);
+                path.push((step, n.thread, told));
                 if n.passage != NONE {
-                    path.extend(passages[n.passage as usize].iter().rev());
+                    let before = passages[n.passage as usize].iter().rev();
+                    path.extend(before.map(|&(s, t)| (s, t, told)));
                 }
                 id = n.parent;
             }
@@ -668,7 +670,9 @@ impl<'m, M: Model> Explorer<'m, M> {
             transitions: self.transitions,
             pruned: self.pruned,
             passed: self.passed,
-            max_depth: self.max_depth,
+            // Final depths: a node re-queued at a smaller depth was counted
+            // at its first one.
+            max_depth: self.nodes.iter().map(|n| n.depth).max().unwrap_or(0),
             elapsed: start.elapsed(),
             estimated_bytes: peak_bytes,
             bytes_per_state: peak_bytes / states.max(1),

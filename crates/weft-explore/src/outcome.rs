@@ -101,6 +101,14 @@ pub struct Witness<M: Model> {
     pub threads: Vec<u32>,
     /// Context switches along `steps`.
     pub switches: u32,
+    /// For each step, the depth whose [`crate::Expansion::reported`] the
+    /// model was told when it computed that step: the depth of the state
+    /// it was taken from, or, for a step taken in a lone state passed
+    /// through ([`crate::Config::pass_lone`]), the depth of the stored
+    /// state that run began at. A model that drops what it was told must
+    /// drop the same on replaying the witness. Empty when the search told
+    /// nothing (the reference engine).
+    pub told: Vec<u32>,
 }
 
 impl<M: Model> Clone for Witness<M> {
@@ -111,6 +119,7 @@ impl<M: Model> Clone for Witness<M> {
             steps: self.steps.clone(),
             threads: self.threads.clone(),
             switches: self.switches,
+            told: self.told.clone(),
         }
     }
 }
@@ -123,6 +132,7 @@ impl<M: Model> fmt::Debug for Witness<M> {
             .field("steps", &self.steps)
             .field("threads", &self.threads)
             .field("switches", &self.switches)
+            .field("told", &self.told)
             .finish()
     }
 }

@@ -88,10 +88,13 @@ impl<M: Model> Records<M> {
 
     /// The witnesses, shortest first (then fewest switches, then in order
     /// of discovery). `path_back(node, out)` pushes the steps of the path
-    /// to `node`, each with the thread after it, last step first.
+    /// to `node`, last step first, each with the thread after it and the
+    /// depth it was told ([`Witness::told`]); `depth(node)` is the node's
+    /// depth, which the steps after it were told.
     pub fn into_witnesses(
         self,
-        path_back: impl Fn(u32, &mut Vec<(M::Step, u32)>),
+        depth: impl Fn(u32) -> u32,
+        path_back: impl Fn(u32, &mut Vec<(M::Step, u32, u32)>),
     ) -> Vec<Witness<M>> {
         let mut witnesses: Vec<(usize, Witness<M>)> = self
             .records
@@ -99,12 +102,20 @@ impl<M: Model> Records<M> {
             .enumerate()
             .map(|(seq, r)| {
                 // Built backwards, then reversed.
-                let mut path: Vec<(M::Step, u32)> = Vec::with_capacity(r.steps as usize);
-                path.extend(r.extra.iter().rev());
+                let mut path: Vec<(M::Step, u32, u32)> = Vec::with_capacity(r.steps as usize);
+                let told = depth(r.base);
+                path.extend(r.extra.iter().rev().map(|&(s, t)| (s, t, told)));
                 path_back(r.base, &mut path);
                 path.reverse();
                 debug_assert_eq!(path.len() as u32, r.steps);
-                let (steps, threads) = path.into_iter().unzip();
+                let mut steps = Vec::with_capacity(path.len());
+                let mut threads = Vec::with_capacity(path.len());
+                let mut told = Vec::with_capacity(path.len());
+                for (s, t, d) in path {
+                    steps.push(s);
+                    threads.push(t);
+                    told.push(d);
+                }
                 // Counted as the path was found: a model that renames
                 // threads names them in each state's own terms.
                 let w = Witness {
@@ -113,6 +124,7 @@ impl<M: Model> Records<M> {
                     steps,
                     threads,
                     switches: r.switches,
+                    told,
                 };
                 (seq, w)
             })

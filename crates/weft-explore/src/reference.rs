@@ -68,6 +68,7 @@ pub fn explore_reference<M: Model>(model: &M, config: Config) -> Outcome<M> {
                     steps: steps.into_iter().map(|s| s.0).collect(),
                     threads,
                     switches,
+                    told: Vec::new(),
                 });
             }
         };

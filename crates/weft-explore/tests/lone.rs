@@ -1,5 +1,5 @@
 //! Lone states (one successor) passed through without being stored
-//! (`Config::pass_lone`): the same findings with witnesses just as short,
+//! (`Config::pass_lone`): the same findings with shortest witnesses,
 //! fewer states stored, loops of lone states that end, the cycle proviso
 //! still applied, and results that do not depend on the workers.
 
@@ -327,4 +327,66 @@ fn a_loop_of_lone_states_is_cut_back_to_where_it_began() {
         assert_eq!(out.witnesses[0].steps, vec![1, 1], "{visited:?}");
         check_witness(&Lone(Spin), &out.witnesses[0]);
     }
+}
+
+/// Thread 0 counts round a loop of 300 lone states (the reduced expansion
+/// offers it alone); thread 1 takes one step, a finding. Runs stop at
+/// landmarks, so the loop closes within about a lap and the cycle proviso
+/// lets thread 1 move, instead of each stored state walking 256 states on.
+struct LongLoop;
+
+impl Model for LongLoop {
+    /// (thread 0's counter, thread 1 has moved)
+    type State = (u16, bool);
+    type Step = u32;
+    type Finding = &'static str;
+    type FindingKey = &'static str;
+
+    fn finding_key(&self, f: &&'static str) -> &'static str {
+        f
+    }
+
+    fn initial(&self, _: &mut Vec<&'static str>) -> (u16, bool) {
+        (0, false)
+    }
+
+    fn expand(&self, s: &(u16, bool), out: &mut Expansion<Self>) {
+        out.successors
+            .push(succ(0, 0, ((s.0 + 1) % 300, s.1), false));
+        if !s.1 {
+            let mut moved = succ(1, 1, (s.0, true), true);
+            moved.findings.push("thread 1 moved");
+            out.successors.push(moved);
+        }
+    }
+
+    fn expand_reduced(&self, s: &(u16, bool), out: &mut Expansion<Self>) -> bool {
+        out.successors
+            .push(succ(0, 0, ((s.0 + 1) % 300, s.1), false));
+        !s.1
+    }
+}
+
+#[test]
+fn a_long_loop_of_lone_states_closes_within_a_lap() {
+    let run = |visited| {
+        explore(
+            &Lone(LongLoop),
+            Config {
+                reduce: true,
+                ..passing(visited, 1)
+            },
+        )
+    };
+    let (exact, prints) = (run(Visited::Exact), run(Visited::Fingerprint));
+    for out in [&exact, &prints] {
+        assert_eq!(out.status, Status::Complete);
+        assert_eq!(out.witnesses.len(), 1);
+        let steps = out.witnesses[0].steps.len();
+        assert!(steps <= 2 * 300, "{steps} steps");
+        assert!(out.stats.transitions < 8 * 600, "{:?}", out.stats);
+        check_witness(&Lone(LongLoop), &out.witnesses[0]);
+    }
+    assert_eq!(exact.stats.states, prints.stats.states);
+    assert_eq!(exact.witnesses[0].steps, prints.witnesses[0].steps);
 }

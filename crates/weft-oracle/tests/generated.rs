@@ -15,7 +15,8 @@
 //! A case whose exploration hits the state guard is discarded, not failed.
 //! A failure shrinks to a minimal program, which is written to
 //! `$CARGO_TARGET_DIR/weft-oracle-generated-failure.py` (copy it into tests/regressions/);
-//! proptest's seeds are kept in `proptest-regressions/generated.txt`.
+//! proptest reads and saves its seeds in `tests/generated.proptest-regressions`
+//! (it finds no lib.rs beside an integration test, so not in `proptest-regressions/`).
 
 use std::path::Path;
 

@@ -117,9 +117,11 @@ impl<'p> ThreadModel<'p> {
                 return self.unmatched(w);
             };
             canon = self.next_state(&canon, st.thread, st.choice, &mut Ctx::default(), None);
+            // What the search told the expansion that took this step.
+            let told = w.told.get(depth).map_or(depth, |&d| d as usize);
             let known = reported
                 .iter()
-                .filter(|(_, steps)| steps + 2 <= depth)
+                .filter(|(_, steps)| steps + 2 <= told)
                 .map(|(k, _)| k);
             Self::forget_reported_races(&self.reported_race_globals(known), &mut canon);
             // As `settle` does, so that `canon` is the state the search stored.
@@ -157,6 +159,7 @@ impl<'p> ThreadModel<'p> {
             switches: threads.windows(2).filter(|p| p[0] != p[1]).count() as u32,
             threads,
             steps,
+            told: w.told,
         }
     }
 
