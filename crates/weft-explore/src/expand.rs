@@ -163,15 +163,15 @@ impl<M: Model> Expander<'_, M> {
             let key = Key::of(self.mode, &*state);
             if hops.len() >= MAX_PASSED || (hops.len() >= LANDMARK_AFTER && landmark(key, &*state))
             {
-                return (hops, key);
+                return self.ended(hops, key, &passed, state);
             }
             let start_key = *start_key.get_or_insert_with(|| Key::of(self.mode, start));
             if key == start_key && *state == *start {
-                return (hops, key);
+                return self.ended(hops, key, &passed, state);
             }
             if let Some(i) = passed.iter().position(|(k, s)| *k == key && s == state) {
                 hops.truncate(i);
-                return (hops, key);
+                return self.ended(hops, key, &passed, state);
             }
             let mut exp = Expansion {
                 reported: reported.clone(),
@@ -182,7 +182,7 @@ impl<M: Model> Expander<'_, M> {
                 || exp.terminal
                 || exp.successors.len() != 1
             {
-                return (hops, key);
+                return self.ended(hops, key, &passed, state);
             }
             let next = exp.successors.pop().expect("one successor");
             hops.push(Hop {
@@ -194,6 +194,21 @@ impl<M: Model> Expander<'_, M> {
             });
             passed.push((key, std::mem::replace(state, next.state)));
         }
+    }
+
+    /// A run ends at `state`: if it passed lone states, their parts were not
+    /// shared; the state it ended at is, from the run's first state on.
+    fn ended(
+        &self,
+        hops: Vec<Hop<M>>,
+        key: Key,
+        passed: &[(Key, M::State)],
+        state: &mut M::State,
+    ) -> (Vec<Hop<M>>, Key) {
+        if let Some((_, first)) = passed.first() {
+            self.model.share(first, state);
+        }
+        (hops, key)
     }
 }
 

@@ -140,10 +140,18 @@ pub trait Model: Sync {
     /// ([`Config::pass_lone`]), and only if the expansion does have one
     /// successor and the state is no end state, so an answer that turns
     /// out wrong only costs the expansion. Returning false is always
-    /// correct: the state is stored as any other.
+    /// correct: the state is stored as any other. The successor may leave
+    /// out what only stored states need ([`Model::share`]).
     fn expand_lone(&self, _state: &Self::State, _reduce: bool, _out: &mut Expansion<Self>) -> bool {
         false
     }
+
+    /// Called on the state a run of lone states ends at (which may be
+    /// stored), with the first state of the run, whose parts are shared:
+    /// a model whose [`Model::expand_lone`] leaves out work that only
+    /// stored states need (sharing parts between states, say) does it
+    /// here. It must not change what the state is (`==`, hash).
+    fn share(&self, _from: &Self::State, _state: &mut Self::State) {}
 
     /// Estimated bytes one state occupies that no other state shares, heap
     /// included; used only for [`Stats::estimated_bytes`] and

@@ -309,6 +309,7 @@ impl ThreadModel<'_> {
         state: &State,
         choices: &[Choices],
         set: &Persistent,
+        share: bool,
         out: &mut Expansion<Self>,
     ) -> bool {
         let inherited = InheritedReaches::new(state);
@@ -326,17 +327,17 @@ impl ThreadModel<'_> {
                     self.successors_of(state, t, choices[t as usize], out, &inherited);
                 }
                 out.successors.sort_by_key(|succ| succ.step);
-                self.settle(state, out);
+                self.settle(state, share, out);
                 return false;
             }
         }
-        self.settle(state, out);
+        self.settle(state, share, out);
         true
     }
 
-    /// Put the successors in `out` in canonical form, and share their parts
-    /// with equal parts of states seen before.
-    fn settle(&self, parent: &State, out: &mut Expansion<Self>) {
+    /// Put the successors in `out` in canonical form, and (with `share`)
+    /// share their parts with equal parts of states seen before.
+    fn settle(&self, parent: &State, share: bool, out: &mut Expansion<Self>) {
         let reported = self.reported_race_globals(out.reported.iter());
         for succ in &mut out.successors {
             Self::forget_reported_races(&reported, &mut succ.state);
@@ -351,7 +352,7 @@ impl ThreadModel<'_> {
                     }
                 }
             }
-            if !self.options.no_part_sharing {
+            if share && !self.options.no_part_sharing {
                 self.parts.intern(parent, &mut succ.state);
             }
         }
@@ -418,7 +419,7 @@ impl Model for ThreadModel<'_> {
 
     fn expand(&self, state: &State, out: &mut Expansion<Self>) {
         self.expand_with(state, &self.choices_of(state), out);
-        self.settle(state, out);
+        self.settle(state, true, out);
     }
 
     fn expand_reduced(&self, state: &State, out: &mut Expansion<Self>) -> bool {
@@ -429,17 +430,18 @@ impl Model for ThreadModel<'_> {
             false => self.reducer.persistent(&self.machine, state, &enabled),
         };
         match set {
-            Some(set) => self.expand_persistent(state, &choices, &set, out),
+            Some(set) => self.expand_persistent(state, &choices, &set, true, out),
             None => {
                 self.expand_with(state, &choices, out);
-                self.settle(state, out);
+                self.settle(state, true, out);
                 false
             }
         }
     }
 
     /// One successor: a single step is enabled, or the persistent set is a
-    /// single thread with one way to move. Decided from the same choices
+    /// single thread with one way to move. Its parts are not shared yet
+    /// ([`Model::share`]). Decided from the same choices
     /// and persistent set the expansion itself uses, so no step is run for
     /// a state that is not lone.
     fn expand_lone(&self, state: &State, reduce: bool, out: &mut Expansion<Self>) -> bool {
@@ -452,7 +454,7 @@ impl Model for ThreadModel<'_> {
             0 => return false,
             1 => {
                 self.expand_with(state, &choices, out);
-                self.settle(state, out);
+                self.settle(state, false, out);
                 return true;
             }
             _ if !reduce => return false,
@@ -461,10 +463,18 @@ impl Model for ThreadModel<'_> {
         let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
         match self.reducer.persistent(&self.machine, state, &enabled) {
             Some(set) if set.threads.len() == 1 && ways(&choices[set.threads[0] as usize]) == 1 => {
-                self.expand_persistent(state, &choices, &set, out);
+                self.expand_persistent(state, &choices, &set, false, out);
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Lone states' parts are not shared (most are never stored, and the
+    /// table is shared by the workers); the state a run ends at is.
+    fn share(&self, from: &State, state: &mut State) {
+        if !self.options.no_part_sharing {
+            self.parts.intern(from, state);
         }
     }
 
