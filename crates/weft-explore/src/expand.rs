@@ -109,17 +109,10 @@ impl<M: Model> Expander<'_, M> {
         };
         let n = exp.successors.len();
         let (mut hops, mut keys) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut start_key = None;
         let mut lone_asked = 0;
         for succ in &mut exp.successors {
             let (h, key) = if self.pass_lone {
-                self.pass(
-                    state,
-                    &mut start_key,
-                    &mut succ.state,
-                    reported,
-                    &mut lone_asked,
-                )
+                self.pass(state, &mut succ.state, reported, &mut lone_asked)
             } else {
                 (Vec::new(), Key::of(self.mode, &succ.state))
             };
@@ -150,7 +143,6 @@ impl<M: Model> Expander<'_, M> {
     fn pass(
         &self,
         start: &M::State,
-        start_key: &mut Option<Key>,
         state: &mut M::State,
         reported: &Reported<M>,
         asked: &mut u64,
@@ -165,8 +157,10 @@ impl<M: Model> Expander<'_, M> {
             {
                 return self.ended(hops, key, &passed, state);
             }
-            let start_key = *start_key.get_or_insert_with(|| Key::of(self.mode, start));
-            if key == start_key && *state == *start {
+            // Compared whole, not by key: hashing the start of every
+            // expansion would cost more than comparisons that mostly fail
+            // at once.
+            if *state == *start {
                 return self.ended(hops, key, &passed, state);
             }
             if let Some(i) = passed.iter().position(|(k, s)| *k == key && s == state) {

@@ -126,7 +126,7 @@ fn a_loop_of_lone_states_ends() {
 fn the_cycle_proviso_sees_through_lone_states() {
     for visited in [Visited::Exact, Visited::Fingerprint] {
         let out = explore(
-            &Lone(Toggle),
+            &Lone(Ignoring::TOGGLE),
             Config {
                 reduce: true,
                 ..passing(visited, 1)
@@ -138,40 +138,6 @@ fn the_cycle_proviso_sees_through_lone_states() {
         assert_eq!(out.witnesses[0].steps.len(), 1);
         assert!(out.stats.proviso_full >= 1, "{:?}", out.stats);
         assert!(out.stats.passed >= 1, "{:?}", out.stats);
-    }
-}
-
-/// Thread 0 toggles a bit forever; thread 1 takes one step, a finding. The
-/// reduced expansion offers thread 0 alone (the two never interfere).
-struct Toggle;
-
-impl Model for Toggle {
-    /// (toggle bit, thread 1 has moved)
-    type State = (bool, bool);
-    type Step = u32;
-    type Finding = &'static str;
-    type FindingKey = &'static str;
-
-    fn finding_key(&self, f: &&'static str) -> &'static str {
-        f
-    }
-
-    fn initial(&self, _: &mut Vec<&'static str>) -> (bool, bool) {
-        (false, false)
-    }
-
-    fn expand(&self, s: &(bool, bool), out: &mut Expansion<Self>) {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        if !s.1 {
-            let mut moved = succ(1, 1, (s.0, true), true);
-            moved.findings.push("thread 1 moved");
-            out.successors.push(moved);
-        }
-    }
-
-    fn expand_reduced(&self, s: &(bool, bool), out: &mut Expansion<Self>) -> bool {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        !s.1
     }
 }
 
@@ -270,53 +236,19 @@ fn workers_do_not_change_what_is_passed() {
     }
     same(&Lone(Counter { threads: 5 }), false);
     same(&Lone(Philosophers { n: 6 }), false);
-    same(&Lone(Toggle), true);
+    same(&Lone(Ignoring::TOGGLE), true);
 }
 
-/// Thread 0 toggles a bit forever; thread 1 takes two steps, the second a
-/// finding. Reduced expansions offer thread 0 alone, so after thread 1's
-/// first step the search meets a loop of lone states; the loop is cut back
-/// to its first state, stored at the depth it was reached, and its full
-/// expansion (the cycle proviso) finds thread 1's second step: two steps.
-struct Spin;
-
-impl Model for Spin {
-    /// (toggle bit, thread 1's pc)
-    type State = (bool, u8);
-    type Step = u32;
-    type Finding = &'static str;
-    type FindingKey = &'static str;
-
-    fn finding_key(&self, f: &&'static str) -> &'static str {
-        f
-    }
-
-    fn initial(&self, _: &mut Vec<&'static str>) -> (bool, u8) {
-        (false, 0)
-    }
-
-    fn expand(&self, s: &(bool, u8), out: &mut Expansion<Self>) {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        if s.1 < 2 {
-            let mut moved = succ(1, 1, (s.0, s.1 + 1), s.1 == 1);
-            if s.1 == 1 {
-                moved.findings.push("second step");
-            }
-            out.successors.push(moved);
-        }
-    }
-
-    fn expand_reduced(&self, s: &(bool, u8), out: &mut Expansion<Self>) -> bool {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        s.1 < 2
-    }
-}
-
+/// Thread 1 takes two steps, the second a finding. After its first step
+/// the search meets a loop of lone states (thread 0 alone, by the reduced
+/// expansion); the loop is cut back to its first state, stored at the depth
+/// it was reached, and its full expansion (the cycle proviso) finds thread
+/// 1's second step: two steps.
 #[test]
 fn a_loop_of_lone_states_is_cut_back_to_where_it_began() {
     for visited in [Visited::Exact, Visited::Fingerprint] {
         let out = explore(
-            &Lone(Spin),
+            &Lone(Ignoring { len: 2, steps: 2 }),
             Config {
                 reduce: true,
                 ..passing(visited, 1)
@@ -325,53 +257,18 @@ fn a_loop_of_lone_states_is_cut_back_to_where_it_began() {
         assert_eq!(out.status, Status::Complete);
         assert_eq!(out.witnesses.len(), 1);
         assert_eq!(out.witnesses[0].steps, vec![1, 1], "{visited:?}");
-        check_witness(&Lone(Spin), &out.witnesses[0]);
+        check_witness(&Lone(Ignoring { len: 2, steps: 2 }), &out.witnesses[0]);
     }
 }
 
-/// Thread 0 counts round a loop of 300 lone states (the reduced expansion
-/// offers it alone); thread 1 takes one step, a finding. Runs stop at
-/// landmarks, so the loop closes within about a lap and the cycle proviso
-/// lets thread 1 move, instead of each stored state walking 256 states on.
-struct LongLoop;
-
-impl Model for LongLoop {
-    /// (thread 0's counter, thread 1 has moved)
-    type State = (u16, bool);
-    type Step = u32;
-    type Finding = &'static str;
-    type FindingKey = &'static str;
-
-    fn finding_key(&self, f: &&'static str) -> &'static str {
-        f
-    }
-
-    fn initial(&self, _: &mut Vec<&'static str>) -> (u16, bool) {
-        (0, false)
-    }
-
-    fn expand(&self, s: &(u16, bool), out: &mut Expansion<Self>) {
-        out.successors
-            .push(succ(0, 0, ((s.0 + 1) % 300, s.1), false));
-        if !s.1 {
-            let mut moved = succ(1, 1, (s.0, true), true);
-            moved.findings.push("thread 1 moved");
-            out.successors.push(moved);
-        }
-    }
-
-    fn expand_reduced(&self, s: &(u16, bool), out: &mut Expansion<Self>) -> bool {
-        out.successors
-            .push(succ(0, 0, ((s.0 + 1) % 300, s.1), false));
-        !s.1
-    }
-}
-
+/// Thread 0 goes round a loop of 300 lone states. Runs stop at landmarks,
+/// so the loop closes within about a lap and the cycle proviso lets thread
+/// 1 move, instead of each stored state walking 256 states on.
 #[test]
 fn a_long_loop_of_lone_states_closes_within_a_lap() {
     let run = |visited| {
         explore(
-            &Lone(LongLoop),
+            &Lone(Ignoring { len: 300, steps: 1 }),
             Config {
                 reduce: true,
                 ..passing(visited, 1)
@@ -385,7 +282,7 @@ fn a_long_loop_of_lone_states_closes_within_a_lap() {
         let steps = out.witnesses[0].steps.len();
         assert!(steps <= 2 * 300, "{steps} steps");
         assert!(out.stats.transitions < 8 * 600, "{:?}", out.stats);
-        check_witness(&Lone(LongLoop), &out.witnesses[0]);
+        check_witness(&Lone(Ignoring { len: 300, steps: 1 }), &out.witnesses[0]);
     }
     assert_eq!(exact.stats.states, prints.stats.states);
     assert_eq!(exact.witnesses[0].steps, prints.witnesses[0].steps);

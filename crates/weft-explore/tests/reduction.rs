@@ -57,48 +57,11 @@ fn fingerprint_mode_keeps_the_same_terminal_states() {
     assert_eq!(a.terminal_states, b.terminal_states);
 }
 
-/// Two independent threads: thread 0 toggles a bit forever, thread 1 takes
-/// one step that is a finding. The model's reduced expansion offers only
-/// thread 0's step (a valid persistent set: the two never interfere), so
-/// without the cycle proviso thread 1 would be ignored forever on the
-/// toggle cycle and its finding never seen.
-struct Ignoring;
-
-impl Model for Ignoring {
-    /// (toggle bit, thread 1 has moved)
-    type State = (bool, bool);
-    type Step = u32;
-    type Finding = &'static str;
-    type FindingKey = &'static str;
-
-    fn finding_key(&self, f: &&'static str) -> &'static str {
-        f
-    }
-
-    fn initial(&self, _: &mut Vec<&'static str>) -> (bool, bool) {
-        (false, false)
-    }
-
-    fn expand(&self, s: &(bool, bool), out: &mut Expansion<Self>) {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        if !s.1 {
-            let mut moved = succ(1, 1, (s.0, true), true);
-            moved.findings.push("thread 1 moved");
-            out.successors.push(moved);
-        }
-    }
-
-    fn expand_reduced(&self, s: &(bool, bool), out: &mut Expansion<Self>) -> bool {
-        out.successors.push(succ(0, 0, (!s.0, s.1), false));
-        !s.1
-    }
-}
-
 #[test]
 fn the_cycle_proviso_expands_a_state_that_closes_a_cycle_in_full() {
     for visited in [Visited::Exact, Visited::Fingerprint] {
         let out = explore(
-            &Ignoring,
+            &Ignoring::TOGGLE,
             Config {
                 reduce: true,
                 visited,
@@ -117,7 +80,7 @@ fn the_cycle_proviso_expands_a_state_that_closes_a_cycle_in_full() {
 /// Without asking for reductions, `expand_reduced` is never called.
 #[test]
 fn reductions_are_off_unless_asked_for() {
-    let out = explore(&Ignoring, Config::default());
+    let out = explore(&Ignoring::TOGGLE, Config::default());
     assert_eq!((out.stats.reduced, out.stats.proviso_full), (0, 0));
     assert_eq!(out.witnesses.len(), 1);
 }
@@ -172,7 +135,7 @@ fn workers_do_not_change_the_result() {
         same(&Counter { threads: 5 }, false, visited);
         same(&Philosophers { n: 6 }, false, visited);
         same(&Polling, false, visited);
-        same(&Ignoring, true, visited);
+        same(&Ignoring::TOGGLE, true, visited);
     }
 }
 

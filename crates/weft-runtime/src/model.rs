@@ -301,6 +301,16 @@ impl ThreadModel<'_> {
         s
     }
 
+    /// The persistent set the reduction offers from `state` (none where the
+    /// program may end: every thread moves there).
+    fn persistent_set(&self, state: &State, choices: &[Choices]) -> Option<Persistent> {
+        if state.ended() {
+            return None;
+        }
+        let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
+        self.reducer.persistent(&self.machine, state, &enabled)
+    }
+
     /// The successors of the threads of persistent set `set`; if a step
     /// breaks the set's assumptions, every thread's (a full expansion).
     /// Returns whether the expansion stayed reduced.
@@ -424,12 +434,7 @@ impl Model for ThreadModel<'_> {
 
     fn expand_reduced(&self, state: &State, out: &mut Expansion<Self>) -> bool {
         let choices = self.choices_of(state);
-        let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
-        let set = match state.ended() {
-            true => None,
-            false => self.reducer.persistent(&self.machine, state, &enabled),
-        };
-        match set {
+        match self.persistent_set(state, &choices) {
             Some(set) => self.expand_persistent(state, &choices, &set, true, out),
             None => {
                 self.expand_with(state, &choices, out);
@@ -460,8 +465,7 @@ impl Model for ThreadModel<'_> {
             _ if !reduce => return false,
             _ => {}
         }
-        let enabled: Vec<bool> = choices.iter().map(|c| c.go || c.timeout).collect();
-        match self.reducer.persistent(&self.machine, state, &enabled) {
+        match self.persistent_set(state, &choices) {
             Some(set) if set.threads.len() == 1 && ways(&choices[set.threads[0] as usize]) == 1 => {
                 self.expand_persistent(state, &choices, &set, false, out);
                 true

@@ -579,3 +579,56 @@ fn move_into<M: Model>(inner: Expansion<M>, out: &mut Expansion<Lone<M>>) {
         })
         .collect();
 }
+
+/// Two independent threads: thread 0 goes round a loop of `len` states
+/// forever; thread 1 takes `steps` steps, the last a finding ("thread 1
+/// moved"). The reduced expansion offers thread 0 alone while thread 1 has
+/// steps left (a valid persistent set: the two never interfere), so
+/// without the cycle proviso thread 1 would be ignored forever on the loop.
+/// Steps are named by the thread that takes them.
+pub struct Ignoring {
+    pub len: u16,
+    pub steps: u8,
+}
+
+impl Ignoring {
+    /// A toggling bit and one step: the smallest case.
+    pub const TOGGLE: Ignoring = Ignoring { len: 2, steps: 1 };
+
+    fn round(&self, s: &(u16, u8)) -> Successor<Self> {
+        succ(0, 0, ((s.0 + 1) % self.len, s.1), false)
+    }
+}
+
+impl Model for Ignoring {
+    /// (thread 0's place on its loop, thread 1's steps taken)
+    type State = (u16, u8);
+    type Step = u32;
+    type Finding = &'static str;
+    type FindingKey = &'static str;
+
+    fn finding_key(&self, f: &&'static str) -> &'static str {
+        f
+    }
+
+    fn initial(&self, _: &mut Vec<&'static str>) -> (u16, u8) {
+        (0, 0)
+    }
+
+    fn expand(&self, s: &(u16, u8), out: &mut Expansion<Self>) {
+        out.successors.push(self.round(s));
+        if s.1 < self.steps {
+            let last = s.1 + 1 == self.steps;
+            let mut moved = succ(1, 1, (s.0, s.1 + 1), last);
+            if last {
+                moved.findings.push("thread 1 moved");
+            }
+            out.successors.push(moved);
+        }
+    }
+
+    fn expand_reduced(&self, s: &(u16, u8), out: &mut Expansion<Self>) -> bool {
+        out.successors.push(self.round(s));
+        s.1 < self.steps
+    }
+}
